@@ -97,3 +97,52 @@ export interface ParsedMessage {
   /** iCalendar texts found in the message (text/calendar parts or .ics attachments). */
   calendarParts: string[];
 }
+
+/** A company as rapport infers it from a work domain. */
+export interface CompanyRef {
+  /** Registrable domain, e.g. `enron.com`. */
+  domain: string;
+  name: string;
+}
+
+/** A person seen in a message or event, to be logged as a contact. */
+export interface ContactObservation {
+  address: string;
+  name: string | null;
+  company: CompanyRef | null;
+}
+
+/** What ingest stores for one message: the facts, already analysed, with no I/O left to do. */
+export interface MessageRecord {
+  messageKey: string;
+  messageId: string | null;
+  inReplyTo: string[];
+  references: string[];
+  sentAt: Date | null;
+  subject: string;
+  /** Subject without reply/forward prefixes, lower-cased; threads fall back on it. */
+  normalizedSubject: string;
+  direction: Direction;
+  fromAddress: string | null;
+  /** Every address on the message (from, to, cc), the user's included. */
+  participants: string[];
+  /** Participants that are not the user: who a thread is shared with. */
+  counterparts: string[];
+  /** A short start of the text, for previews. */
+  excerpt: string;
+  isBulk: boolean;
+  /** Where the message was read from: `path` or `path#index` for an mbox. */
+  source: string;
+  /** People to log for this message (empty for bulk mail). */
+  contacts: ContactObservation[];
+}
+
+/** What ingest stores for one calendar event (from an .ics file or an invitation in mail). */
+export interface MeetingRecord {
+  event: CalendarEvent;
+  source: string;
+  /** Organizer and attendees to log, the user and role mailboxes left out. */
+  contacts: ContactObservation[];
+  /** The message that carried the invitation, when it came by mail. */
+  messageKey: string | null;
+}

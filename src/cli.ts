@@ -1,0 +1,76 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { importCommand } from './cli/import-command.ts';
+import { contactsCommand, exportCommand, logCommand, meetingsCommand } from './cli/log-commands.ts';
+import { loadConfig } from './config/load-config.ts';
+import { ConfigError, InvalidInputError, NotFoundError, ServiceUnavailableError } from './core/errors.ts';
+
+const program = new Command('rapport')
+  .description('Your networking log, drafts and reminders, from your real mail and calendar.')
+  .showHelpAfterError();
+
+const dataDirOption = () => new Option('--data-dir <dir>', 'where rapport keeps its data (RAPPORT_DATA_DIR)');
+const configFor = (opts: { dataDir?: string }) => loadConfig(process.env, { dataDir: opts.dataDir });
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+program
+  .command('import')
+  .description('import mailbox exports: .mbox, folders of .eml, maildir, raw messages, .ics')
+  .argument('<path...>', 'files or folders to import')
+  .option('--me <address>', 'one of your own addresses (repeatable; remembered)', collect, [])
+  .addOption(dataDirOption())
+  .action((paths: string[], opts: { me: string[]; dataDir?: string }) =>
+    importCommand(configFor(opts), paths, opts.me),
+  );
+
+program
+  .command('contacts')
+  .description('list your contacts with first and last contact and the number of interactions')
+  .option('--json', 'print JSON')
+  .addOption(dataDirOption())
+  .action((opts: { json?: boolean; dataDir?: string }) => contactsCommand(configFor(opts), !!opts.json));
+
+program
+  .command('log')
+  .description("show one contact's timeline")
+  .argument('<contact>', 'contact id, address, or part of a name')
+  .option('--json', 'print JSON')
+  .addOption(dataDirOption())
+  .action((contact: string, opts: { json?: boolean; dataDir?: string }) =>
+    logCommand(configFor(opts), contact, !!opts.json),
+  );
+
+program
+  .command('meetings')
+  .description('list meetings from calendars and invitations')
+  .option('--json', 'print JSON')
+  .addOption(dataDirOption())
+  .action((opts: { json?: boolean; dataDir?: string }) => meetingsCommand(configFor(opts), !!opts.json));
+
+program
+  .command('export')
+  .description('export the contact log')
+  .addOption(new Option('--format <format>', 'csv, json or vcf').choices(['csv', 'json', 'vcf']).makeOptionMandatory())
+  .option('--out <file>', 'write to a file instead of standard output')
+  .addOption(dataDirOption())
+  .action((opts: { format: 'csv' | 'json' | 'vcf'; out?: string; dataDir?: string }) =>
+    exportCommand(configFor(opts), opts.format, opts.out),
+  );
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  process.exitCode = reportError(err);
+}
+
+/** Prints what went wrong and what to do; returns the exit code. */
+function reportError(err: unknown): number {
+  if (err instanceof InvalidArgumentError) throw err;
+  const known =
+    err instanceof ConfigError ||
+    err instanceof ServiceUnavailableError ||
+    err instanceof InvalidInputError ||
+    err instanceof NotFoundError;
+  process.stderr.write(`rapport: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (!known && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  return err instanceof ConfigError || err instanceof InvalidInputError ? 2 : 1;
+}

@@ -1,0 +1,77 @@
+import type { ContactSummary, TimelineEntry } from '../store/contact-queries.ts';
+
+export type ExportFormat = 'csv' | 'json' | 'vcf';
+
+export interface ContactWithTimeline extends ContactSummary {
+  interactions: TimelineEntry[];
+}
+
+/** Serialises the contact log in one of the export formats. */
+export function exportContacts(format: ExportFormat, contacts: readonly ContactWithTimeline[]): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify({ contacts }, null, 2) + '\n';
+    case 'csv':
+      return toCsv(contacts);
+    case 'vcf':
+      return contacts.map(toVcard).join('');
+  }
+}
+
+const CSV_HEADERS = ['id', 'name', 'emails', 'company', 'company_domain', 'first_contact', 'last_contact', 'interactions'];
+
+function toCsv(contacts: readonly ContactSummary[]): string {
+  const rows = contacts.map((c) => [
+    String(c.id), c.name ?? '', c.addresses.join(' '), c.company ?? '', c.companyDomain ?? '',
+    c.firstContactAt?.toISOString() ?? '', c.lastContactAt?.toISOString() ?? '', String(c.interactionCount),
+  ]);
+  return [CSV_HEADERS, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}
+
+function csvCell(value: string): string {
+  // A leading = + - @ would run as a formula in a spreadsheet; quote it as text.
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n']/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+function toVcard(c: ContactSummary): string {
+  const name = c.name ?? c.addresses[0] ?? '';
+  const parts = name.split(' ');
+  const family = parts.length > 1 ? parts[parts.length - 1]! : '';
+  const given = parts.length > 1 ? parts.slice(0, -1).join(' ') : name;
+  const lines = [
+    'BEGIN:VCARD',
+    'VERSION:3.0',
+    `FN:${vcardText(name)}`,
+    `N:${vcardText(family)};${vcardText(given)};;;`,
+    ...c.addresses.map((a) => `EMAIL;TYPE=INTERNET:${vcardText(a)}`),
+    ...(c.company ? [`ORG:${vcardText(c.company)}`] : []),
+    `NOTE:${vcardText(noteOf(c))}`,
+    'END:VCARD',
+  ];
+  return lines.map(foldLine).join('\r\n') + '\r\n';
+}
+
+function noteOf(c: ContactSummary): string {
+  const first = c.firstContactAt?.toISOString().slice(0, 10) ?? '?';
+  const last = c.lastContactAt?.toISOString().slice(0, 10) ?? '?';
+  return `${c.interactionCount} interactions, ${first} to ${last}`;
+}
+
+function vcardText(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/([,;])/g, '\\$1');
+}
+
+/** vCard lines are folded at 75 octets; a continuation line starts with a space. */
+function foldLine(line: string): string {
+  const out: string[] = [];
+  let rest = line;
+  while (Buffer.byteLength(rest) > 75) {
+    let cut = 75;
+    while (Buffer.byteLength(rest.slice(0, cut)) > 75) cut -= 1;
+    out.push(rest.slice(0, cut));
+    rest = ' ' + rest.slice(cut);
+  }
+  out.push(rest);
+  return out.join('\r\n');
+}

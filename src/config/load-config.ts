@@ -1,0 +1,135 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
+
+const DEFAULT_FILE = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
+
+const urlWithScheme = (schemes: string[]) =>
+  z.string().refine((value) => {
+    try {
+      return schemes.includes(new URL(value).protocol.replace(':', ''));
+    } catch {
+      return false;
+    }
+  }, `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`);
+
+const emailAddress = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[^\s@]+@[^\s@]+$/, 'an e-mail address such as you@example.com');
+
+const configSchema = z.object({
+  dataDir: z.string().min(1, 'a folder path'),
+  redisUrl: urlWithScheme(['redis', 'rediss']),
+  databaseUrl: z.union([z.literal(''), urlWithScheme(['postgres', 'postgresql'])]),
+  queuePrefix: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" or "_"'),
+  user: z.object({
+    name: z.string(),
+    addresses: z.array(emailAddress),
+  }),
+  ingest: z.object({
+    batchSize: z.number().int().min(1).max(10_000),
+    concurrency: z.number().int().min(1).max(64),
+    threadSubjectWindowDays: z.number().int().min(0).max(3650),
+    maxParticipantsPerMessage: z.number().int().min(1),
+  }),
+  contacts: z.object({
+    extraFreeMailDomains: z.array(z.string().toLowerCase()),
+    extraRoleLocalParts: z.array(z.string().toLowerCase()),
+  }),
+  logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
+});
+
+/** rapport's validated, frozen configuration. */
+export type Config = Readonly<z.infer<typeof configSchema>>;
+
+/** Values given on the command line, which win over files and the environment. */
+export interface ConfigOverrides {
+  dataDir?: string;
+}
+
+/**
+ * Reads `config/default.yaml`, the file named by RAPPORT_CONFIG, then the environment,
+ * then command-line overrides; validates once and lists every bad key.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: ConfigOverrides = {}): Config {
+  let raw = readYaml(DEFAULT_FILE);
+  if (env.RAPPORT_CONFIG) raw = deepMerge(raw, readYaml(env.RAPPORT_CONFIG));
+  raw = deepMerge(raw, fromEnvironment(env));
+  if (overrides.dataDir) raw = deepMerge(raw, { dataDir: overrides.dataDir });
+
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        key: issue.path.join('.') || '(root)',
+        expected: issue.message,
+      })),
+    );
+  }
+  const config = { ...parsed.data, dataDir: expandHome(parsed.data.dataDir, env) };
+  return deepFreeze(config);
+}
+
+function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (env.RAPPORT_DATA_DIR) out.dataDir = env.RAPPORT_DATA_DIR;
+  if (env.REDIS_URL) out.redisUrl = env.REDIS_URL;
+  if (env.DATABASE_URL !== undefined) out.databaseUrl = env.DATABASE_URL;
+  if (env.RAPPORT_QUEUE_PREFIX) out.queuePrefix = env.RAPPORT_QUEUE_PREFIX;
+  if (env.RAPPORT_LOG_LEVEL) out.logLevel = env.RAPPORT_LOG_LEVEL;
+  if (env.RAPPORT_ME) {
+    out.user = { addresses: env.RAPPORT_ME.split(',').map((a) => a.trim()).filter(Boolean) };
+  }
+  return out;
+}
+
+function readYaml(file: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError([{ key: file, expected: `a readable YAML file (${(err as Error).message})` }]);
+  }
+  try {
+    const value: unknown = YAML.parse(text);
+    if (value === null || value === undefined) return {};
+    if (typeof value !== 'object' || Array.isArray(value)) throw new Error('not a mapping');
+    return value as Record<string, unknown>;
+  } catch (err) {
+    throw new ConfigError([{ key: file, expected: `valid YAML mapping (${(err as Error).message})` }]);
+  }
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] =
+      isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function expandHome(dir: string, env: NodeJS.ProcessEnv): string {
+  const home = env.HOME ?? os.homedir();
+  const expanded = dir === '~' ? home : dir.startsWith('~/') ? path.join(home, dir.slice(2)) : dir;
+  return path.resolve(expanded);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,124 @@
+import type {
+  CalendarEvent,
+  ContactObservation,
+  EmailAddress,
+  MeetingRecord,
+  MessageRecord,
+  ParsedMessage,
+} from '../core/types.ts';
+import { isBulkMail } from './bulk-mail.ts';
+import { companyFromAddress } from './company-from-domain.ts';
+import { normalizeSubject } from './normalize-subject.ts';
+import { parseCalendar } from './parse-calendar.ts';
+import { isRoleAddress } from './role-address.ts';
+
+/** What analysis needs to know about the user and their settings. */
+export interface AnalysisContext {
+  userAddresses: ReadonlySet<string>;
+  freeMailDomains: readonly string[];
+  extraRoleLocalParts: readonly string[];
+  maxParticipantsPerMessage: number;
+}
+
+const EXCERPT_LENGTH = 240;
+
+/** Turns a parsed message into the records to store: the message itself and any meetings it carries. */
+export function analyseMessage(
+  parsed: ParsedMessage,
+  source: string,
+  ctx: AnalysisContext,
+): { message: MessageRecord; meetings: MeetingRecord[]; calendarErrors: string[] } {
+  const isSent = parsed.from !== null && ctx.userAddresses.has(parsed.from.address);
+  const people = [
+    ...(parsed.from ? [parsed.from] : []),
+    ...parsed.to,
+    ...parsed.cc,
+    // Only the user's own copy of a sent message shows whom they Bcc'd.
+    ...(isSent ? parsed.bcc : []),
+  ];
+  const participants = unique(people.map((p) => p.address));
+  const counterparts = participants.filter((a) => !ctx.userAddresses.has(a));
+  const isBulk = isBulkMail(parsed.bulk);
+  const message: MessageRecord = {
+    messageKey: parsed.messageKey,
+    messageId: parsed.messageId,
+    inReplyTo: parsed.inReplyTo,
+    references: parsed.references,
+    sentAt: parsed.date,
+    subject: withoutNul(parsed.subject),
+    normalizedSubject: withoutNul(normalizeSubject(parsed.subject)),
+    direction: isSent ? 'sent' : 'received',
+    fromAddress: parsed.from?.address ?? null,
+    participants,
+    counterparts,
+    excerpt: excerptOf(parsed.text),
+    isBulk,
+    source,
+    contacts: isBulk ? [] : contactsOfMessage(parsed, people, participants.length, isSent, ctx),
+  };
+  const calendar = parsed.calendarParts.map((text) => analyseCalendar(text, source, ctx));
+  return {
+    message,
+    meetings: calendar.flatMap((c) => c.meetings.map((m) => ({ ...m, messageKey: parsed.messageKey }))),
+    calendarErrors: calendar.flatMap((c) => c.errors),
+  };
+}
+
+/** Turns an iCalendar text (an .ics file or an invitation) into meetings to store. */
+export function analyseCalendar(
+  text: string,
+  source: string,
+  ctx: AnalysisContext,
+): { meetings: MeetingRecord[]; errors: string[] } {
+  const { events, errors } = parseCalendar(text);
+  const meetings = events.map((event) => ({
+    event,
+    source,
+    contacts: contactsOfEvent(event, ctx),
+    messageKey: null,
+  }));
+  return { meetings, errors };
+}
+
+function contactsOfMessage(
+  parsed: ParsedMessage,
+  people: EmailAddress[],
+  participantCount: number,
+  isSent: boolean,
+  ctx: AnalysisContext,
+): ContactObservation[] {
+  // A mass mailing is not a conversation with each recipient: only its sender counts.
+  if (participantCount > ctx.maxParticipantsPerMessage) {
+    return isSent || !parsed.from ? [] : toContacts([parsed.from], ctx);
+  }
+  return toContacts(people, ctx);
+}
+
+function contactsOfEvent(event: CalendarEvent, ctx: AnalysisContext): ContactObservation[] {
+  return toContacts([...(event.organizer ? [event.organizer] : []), ...event.attendees], ctx);
+}
+
+function toContacts(people: readonly EmailAddress[], ctx: AnalysisContext): ContactObservation[] {
+  const byAddress = new Map<string, ContactObservation>();
+  for (const { address, name } of people) {
+    if (ctx.userAddresses.has(address) || isRoleAddress(address, ctx.extraRoleLocalParts)) continue;
+    const known = byAddress.get(address);
+    if (known && (known.name || !name)) continue;
+    byAddress.set(address, { address, name: name && withoutNul(name), company: companyFromAddress(address, ctx.freeMailDomains) });
+  }
+  return [...byAddress.values()];
+}
+
+function excerptOf(text: string): string {
+  const flat = withoutNul(text).replace(/\s+/g, ' ').trim();
+  return flat.length <= EXCERPT_LENGTH ? flat : `${flat.slice(0, EXCERPT_LENGTH - 1)}…`;
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+/** PostgreSQL text cannot hold NUL, and broken mail does contain it. */
+function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
+}

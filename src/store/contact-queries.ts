@@ -1,0 +1,119 @@
+import { InvalidInputError, NotFoundError } from '../core/errors.ts';
+import type { Queryable } from './database.ts';
+
+/** One contact as the contact list shows it. */
+export interface ContactSummary {
+  id: number;
+  name: string | null;
+  addresses: string[];
+  company: string | null;
+  companyDomain: string | null;
+  firstContactAt: Date | null;
+  lastContactAt: Date | null;
+  interactionCount: number;
+}
+
+/** One entry of a contact's timeline. */
+export interface TimelineEntry {
+  at: Date | null;
+  kind: string;
+  summary: string;
+  messageKey: string | null;
+  threadId: number | null;
+  threadState: string | null;
+  meetingStatus: string | null;
+  source: string | null;
+}
+
+// The most used display name wins; ties go to the longer (fuller) name, then alphabetical.
+const SUMMARY_SELECT = `
+  select c.id,
+    (select n.name from contact_name n where n.contact_id = c.id
+      order by n.seen_count desc, length(n.name) desc, n.name limit 1) as name,
+    (select array_agg(e.address order by e.address) from contact_email e where e.contact_id = c.id) as addresses,
+    co.name as company, co.domain as company_domain,
+    s.first_at, s.last_at, coalesce(s.n, 0)::int as interaction_count
+  from contact c
+  left join company co on co.id = c.company_id
+  left join (select contact_id, min(occurred_at) first_at, max(occurred_at) last_at, count(*) n
+             from interaction group by contact_id) s on s.contact_id = c.id`;
+
+interface SummaryRow {
+  id: number;
+  name: string | null;
+  addresses: string[] | null;
+  company: string | null;
+  company_domain: string | null;
+  first_at: Date | null;
+  last_at: Date | null;
+  interaction_count: number;
+}
+
+/** Every contact with at least one interaction, most recent first. */
+export async function listContacts(db: Queryable): Promise<ContactSummary[]> {
+  const rows = await db.query<SummaryRow>(
+    `${SUMMARY_SELECT} where coalesce(s.n, 0) > 0 order by s.last_at desc nulls last, c.id`,
+  );
+  return rows.map(toSummary);
+}
+
+/**
+ * Finds one contact by id, address, or a part of their name or address. Several matches
+ * are an error that lists them, so the user can be precise.
+ */
+export async function findContact(db: Queryable, query: string): Promise<ContactSummary> {
+  const q = query.trim().toLowerCase();
+  const byKey = /^\d+$/.test(q)
+    ? `c.id = $1::int`
+    : `exists (select 1 from contact_email e where e.contact_id = c.id and e.address = $1)`;
+  let rows = await db.query<SummaryRow>(`${SUMMARY_SELECT} where ${byKey}`, [q]);
+  if (rows.length === 0) {
+    rows = await db.query<SummaryRow>(
+      `${SUMMARY_SELECT} where exists (select 1 from contact_email e where e.contact_id = c.id and e.address like $1)
+         or exists (select 1 from contact_name n where n.contact_id = c.id and lower(n.name) like $1)
+       order by s.n desc nulls last limit 20`,
+      [`%${q.replace(/[%_\\]/g, '\\$&')}%`],
+    );
+  }
+  if (rows.length === 0) throw new NotFoundError('contact', query);
+  if (rows.length > 1) {
+    const list = rows.map((r) => `  ${r.id}  ${r.name ?? ''} <${(r.addresses ?? []).join(', ')}>`);
+    throw new InvalidInputError(`"${query}" matches several contacts; name one by id or address:\n${list.join('\n')}`);
+  }
+  return toSummary(rows[0]!);
+}
+
+/** A contact's interactions, oldest first. */
+export async function contactTimeline(db: Queryable, contactId: number): Promise<TimelineEntry[]> {
+  const rows = await db.query<{
+    occurred_at: Date | null; kind: string; summary: string; message_key: string | null;
+    thread_id: number | null; state: string | null; meeting_status: string | null; source: string | null;
+  }>(
+    `select i.occurred_at, i.kind, i.summary, m.message_key, t.id as thread_id, t.state,
+       mt.status as meeting_status, coalesce(m.source, mt.source) as source
+     from interaction i
+     left join message m on m.id = i.message_id
+     left join thread t on t.id = m.thread_id
+     left join meeting mt on mt.id = i.meeting_id
+     where i.contact_id = $1
+     order by i.occurred_at nulls first, i.id`,
+    [contactId],
+  );
+  return rows.map((r) => ({
+    at: r.occurred_at, kind: r.kind, summary: r.summary, messageKey: r.message_key,
+    threadId: r.thread_id, threadState: r.state, meetingStatus: r.meeting_status, source: r.source,
+  }));
+}
+
+function toSummary(r: SummaryRow): ContactSummary {
+  return {
+    id: r.id,
+    name: r.name,
+    addresses: r.addresses ?? [],
+    company: r.company,
+    companyDomain: r.company_domain,
+    firstContactAt: r.first_at,
+    lastContactAt: r.last_at,
+    interactionCount: r.interaction_count,
+  };
+}

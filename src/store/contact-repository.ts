@@ -1,0 +1,114 @@
+import type { ContactObservation } from '../core/types.ts';
+import type { Queryable } from './database.ts';
+
+/**
+ * Makes sure every observed person has a contact (one per address, or the contact that
+ * already owns the address) and a company when they wrote from a work domain.
+ * Returns each address's contact id.
+ */
+export async function upsertContacts(
+  tx: Queryable,
+  people: readonly ContactObservation[],
+): Promise<Map<string, number>> {
+  const unique = dedupeByAddress(people);
+  if (unique.length === 0) return new Map();
+  const companyIds = await upsertCompanies(tx, unique);
+  const ids = new Map<string, number>();
+  const existing = await tx.query<{ address: string; contact_id: number }>(
+    'select address, contact_id from contact_email where address = any($1)',
+    [unique.map((p) => p.address)],
+  );
+  for (const row of existing) ids.set(row.address, row.contact_id);
+  for (const person of unique) {
+    if (ids.has(person.address)) continue;
+    ids.set(person.address, await createContact(tx, person.address, companyOf(person, companyIds)));
+  }
+  await fillMissingCompanies(tx, unique, ids, companyIds);
+  return ids;
+}
+
+/** Adds one use of each name to the contact's names; the most used becomes their name. */
+export async function countNames(
+  tx: Queryable,
+  names: readonly { contactId: number; name: string }[],
+): Promise<void> {
+  if (names.length === 0) return;
+  await tx.query(
+    `insert into contact_name (contact_id, name, seen_count)
+     select contact_id, name, count(*) from unnest($1::int[], $2::text[]) as n(contact_id, name)
+     group by contact_id, name
+     on conflict (contact_id, name) do update set seen_count = contact_name.seen_count + excluded.seen_count`,
+    [names.map((n) => n.contactId), names.map((n) => n.name)],
+  );
+}
+
+function dedupeByAddress(people: readonly ContactObservation[]): ContactObservation[] {
+  const byAddress = new Map<string, ContactObservation>();
+  for (const person of people) {
+    const seen = byAddress.get(person.address);
+    if (!seen || (!seen.name && person.name)) byAddress.set(person.address, person);
+  }
+  return [...byAddress.values()];
+}
+
+async function upsertCompanies(
+  tx: Queryable,
+  people: readonly ContactObservation[],
+): Promise<Map<string, number>> {
+  const companies = new Map<string, string>();
+  for (const p of people) if (p.company) companies.set(p.company.domain, p.company.name);
+  if (companies.size === 0) return new Map();
+  const domains = [...companies.keys()];
+  // Rows a statement inserts are not visible to its own reads, so the union has no duplicates.
+  const rows = await tx.query<{ id: number; domain: string }>(
+    `with inserted as (
+       insert into company (domain, name) select * from unnest($1::text[], $2::text[])
+       on conflict (domain) do nothing returning id, domain)
+     select id, domain from inserted
+     union all select id, domain from company where domain = any($1)`,
+    [domains, domains.map((d) => companies.get(d))],
+  );
+  return new Map(rows.map((r) => [r.domain, r.id]));
+}
+
+function companyOf(person: ContactObservation, companyIds: Map<string, number>): number | null {
+  return person.company ? (companyIds.get(person.company.domain) ?? null) : null;
+}
+
+async function createContact(tx: Queryable, address: string, companyId: number | null): Promise<number> {
+  const [contact] = await tx.query<{ id: number }>(
+    'insert into contact (company_id) values ($1) returning id',
+    [companyId],
+  );
+  const claimed = await tx.query<{ contact_id: number }>(
+    `insert into contact_email (address, contact_id) values ($1, $2)
+     on conflict (address) do nothing returning contact_id`,
+    [address, contact!.id],
+  );
+  if (claimed.length > 0) return contact!.id;
+  // Another worker claimed the address first: use its contact and drop ours.
+  await tx.query('delete from contact where id = $1', [contact!.id]);
+  const [owner] = await tx.query<{ contact_id: number }>(
+    'select contact_id from contact_email where address = $1',
+    [address],
+  );
+  return owner!.contact_id;
+}
+
+async function fillMissingCompanies(
+  tx: Queryable,
+  people: readonly ContactObservation[],
+  ids: Map<string, number>,
+  companyIds: Map<string, number>,
+): Promise<void> {
+  const pairs = people
+    .map((p) => ({ contactId: ids.get(p.address)!, companyId: companyOf(p, companyIds) }))
+    .filter((p): p is { contactId: number; companyId: number } => p.companyId !== null);
+  if (pairs.length === 0) return;
+  await tx.query(
+    `update contact c set company_id = v.company_id
+     from unnest($1::int[], $2::int[]) as v(id, company_id)
+     where c.id = v.id and c.company_id is null`,
+    [pairs.map((p) => p.contactId), pairs.map((p) => p.companyId)],
+  );
+}

@@ -1,0 +1,18 @@
+/**
+ * The one query interface over both engines rapport runs on: embedded PGlite (the
+ * default, nothing to install) and a PostgreSQL server (when DATABASE_URL is set).
+ * Both speak the same SQL dialect, so repositories are written once.
+ */
+export interface Queryable {
+  /** Runs one statement with `$1…` parameters and returns its rows. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+}
+
+export interface Database extends Queryable {
+  readonly engine: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction: everything it wrote is kept, or nothing is. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements with no parameters (migrations). */
+  execScript(sql: string): Promise<void>;
+  close(): Promise<void>;
+}

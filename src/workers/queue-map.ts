@@ -1,0 +1,34 @@
+import type { SourceRef } from '../core/types.ts';
+
+/**
+ * Every queue, its job names, payloads and results, in one typed map. Payloads carry
+ * references (file + byte range, provider ids), never message bytes, so Redis stays small.
+ */
+export interface JobTypes {
+  ingest: {
+    name: 'ingest-batch';
+    data: IngestBatchData;
+    result: IngestBatchResult;
+  };
+}
+
+export type QueueName = keyof JobTypes;
+
+export const QUEUE_NAMES: readonly QueueName[] = ['ingest'];
+
+export interface IngestBatchData {
+  /** The account the messages belong to (a mailbox export is an account too). */
+  accountId: number;
+  refs: SourceRef[];
+}
+
+export interface IngestBatchResult {
+  /** Messages stored for the first time. */
+  stored: number;
+  /** Messages that were already stored (same Message-ID): nothing added. */
+  duplicates: number;
+  /** Messages or files that could not be read; each is in `ingest_failure`. */
+  failed: number;
+  /** Calendar events stored or updated. */
+  meetings: number;
+}
