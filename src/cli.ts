@@ -56,6 +56,12 @@ program
     exportCommand(configFor(opts), opts.format, opts.out),
   );
 
+// `rapport contacts | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 try {
   await program.parseAsync(process.argv);
 } catch (err) {

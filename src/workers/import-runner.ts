@@ -48,13 +48,14 @@ export async function runImport(
   const accountId = await ensureAccount(deps.db, 'mailbox', known[0] ?? 'export');
   const progress: ImportProgress = { found: 0, done: 0, stored: 0, duplicates: 0, failed: 0, meetings: 0 };
   const tracker = new BatchTracker(progress, onProgress);
-  const { queue, worker } = startIngest(deps, tracker);
+  const { queue, worker, workerConnection } = startIngest(deps, tracker);
   try {
     await queueBatches(deps, queue, tracker, paths, accountId);
     await tracker.allDone();
   } finally {
     await worker.close();
     await queue.close();
+    workerConnection.disconnect();
   }
   return {
     ...progress,
@@ -67,10 +68,12 @@ function startIngest(deps: ImportDeps, tracker: BatchTracker) {
   const connection = deps.redis;
   const prefix = deps.config.queuePrefix;
   const queue = new Queue<IngestBatchData, IngestBatchResult, 'ingest-batch'>('ingest', { connection, prefix });
+  // A worker blocks its connection while it waits for jobs, so it gets one of its own.
+  const workerConnection = connection.duplicate();
   const worker = new Worker<IngestBatchData, IngestBatchResult, 'ingest-batch'>(
     'ingest',
     (job) => processIngestBatch(deps, job),
-    { connection: connection.duplicate(), prefix, concurrency: deps.config.ingest.concurrency },
+    { connection: workerConnection, prefix, concurrency: deps.config.ingest.concurrency },
   );
   worker.on('completed', (job, result) => tracker.finish(job.id!, result));
   worker.on('failed', (job, err) => {
@@ -79,7 +82,7 @@ function startIngest(deps: ImportDeps, tracker: BatchTracker) {
     }
   });
   worker.on('error', () => undefined); // connection hiccups: BullMQ reconnects by itself
-  return { queue, worker };
+  return { queue, worker, workerConnection };
 }
 
 async function queueBatches(

@@ -1,12 +1,12 @@
 import type { Job } from 'bullmq';
 import type { Config } from '../config/load-config.ts';
-import type { SourceFailure, SourceRef } from '../core/types.ts';
+import type { MeetingRecord, MessageRecord, SourceFailure, SourceRef } from '../core/types.ts';
 import { analyseCalendar, analyseMessage, type AnalysisContext } from '../ingest/analyse-message.ts';
 import { DEFAULT_FREE_MAIL_DOMAINS } from '../ingest/company-from-domain.ts';
 import { parseMessage } from '../ingest/parse-message.ts';
 import { readSource } from '../integrations/mailbox/index.ts';
 import { addUserAddresses } from '../store/account-repository.ts';
-import type { Database } from '../store/database.ts';
+import type { Database, Queryable } from '../store/database.ts';
 import { recordFailures } from '../store/failure-repository.ts';
 import { recordMeeting } from '../store/meeting-repository.ts';
 import { recordMessage } from '../store/message-repository.ts';
@@ -17,13 +17,16 @@ export interface IngestDeps {
   config: Config;
 }
 
-/** A message is new or already stored; a calendar file only adds to `meetings`. */
-type Outcome = 'stored' | 'duplicate' | 'calendar';
+/** One item of a batch, read and analysed, ready to be written. */
+type Prepared =
+  | { ref: SourceRef; message: MessageRecord; meetings: MeetingRecord[] }
+  | { ref: SourceRef; message: null; meetings: MeetingRecord[] };
 
 /**
- * Processes one `ingest-batch` job: reads, parses and stores each referenced message or
- * calendar file in its own transaction, so one bad message costs only itself. Running a
- * job twice stores nothing twice (messages are unique on their Message-ID).
+ * Processes one `ingest-batch` job. Reading and parsing happen first, outside the
+ * database; then the whole batch is written in one transaction with a savepoint per
+ * item, so one bad message costs only itself and the batch pays for one commit.
+ * Running a job twice stores nothing twice (messages are unique on their Message-ID).
  */
 export async function processIngestBatch(
   deps: IngestDeps,
@@ -32,50 +35,75 @@ export async function processIngestBatch(
   const ctx = await analysisContext(deps);
   const result: IngestBatchResult = { stored: 0, duplicates: 0, failed: 0, meetings: 0 };
   const failures: SourceFailure[] = [];
+  const fail = (ref: SourceRef, err: unknown) => {
+    if (isTransientDatabaseError(err)) throw err;
+    result.failed += 1;
+    failures.push({ path: ref.path, position: ref.index, reason: reasonOf(err) });
+  };
+  const prepared: Prepared[] = [];
   for (const ref of job.data.refs) {
     try {
-      const outcome = await ingestOne(deps, ref, job.data.accountId, ctx, result);
-      if (outcome === 'stored') result.stored += 1;
-      else if (outcome === 'duplicate') result.duplicates += 1;
+      prepared.push(await prepare(ref, ctx));
     } catch (err) {
-      if (isTransientDatabaseError(err)) throw err;
-      result.failed += 1;
-      failures.push({ path: ref.path, position: ref.index, reason: reasonOf(err) });
+      fail(ref, err);
     }
   }
+  await deps.db.transaction(async (tx) => {
+    for (const item of prepared) {
+      try {
+        await withSavepoint(tx, () => write(tx, item, job.data.accountId, deps.config, result));
+      } catch (err) {
+        fail(item.ref, err);
+      }
+    }
+  });
   await recordFailures(deps.db, failures);
   return result;
 }
 
-async function ingestOne(
-  deps: IngestDeps,
-  ref: SourceRef,
-  accountId: number,
-  ctx: AnalysisContext,
-  result: IngestBatchResult,
-): Promise<Outcome> {
+async function prepare(ref: SourceRef, ctx: AnalysisContext): Promise<Prepared> {
   const raw = await readSource(ref);
   const source = ref.format === 'mbox' ? `${ref.path}#${ref.index}` : ref.path;
   if (ref.format === 'ics') {
     const { meetings, errors } = analyseCalendar(raw.toString('utf8'), source, ctx);
     if (meetings.length === 0) throw new Error(errors[0] ?? 'no VEVENT in the calendar file');
-    await deps.db.transaction(async (tx) => {
-      for (const meeting of meetings) await recordMeeting(tx, meeting, null);
-    });
-    result.meetings += meetings.length;
-    return 'calendar';
+    return { ref, message: null, meetings };
   }
   const { message, meetings } = analyseMessage(await parseMessage(raw), source, ctx);
-  const isNew = await deps.db.transaction(async (tx) => {
-    const stored = await recordMessage(tx, message, {
+  return { ref, message, meetings };
+}
+
+async function write(
+  tx: Queryable,
+  item: Prepared,
+  accountId: number,
+  config: Config,
+  result: IngestBatchResult,
+): Promise<void> {
+  let messageRowId: number | null = null;
+  if (item.message) {
+    const stored = await recordMessage(tx, item.message, {
       accountId,
-      subjectWindowDays: deps.config.ingest.threadSubjectWindowDays,
+      subjectWindowDays: config.ingest.threadSubjectWindowDays,
     });
-    for (const meeting of meetings) await recordMeeting(tx, meeting, stored.messageRowId);
-    return stored.isNew;
-  });
-  result.meetings += meetings.length;
-  return isNew ? 'stored' : 'duplicate';
+    messageRowId = stored.messageRowId;
+    if (stored.isNew) result.stored += 1;
+    else result.duplicates += 1;
+  }
+  for (const meeting of item.meetings) await recordMeeting(tx, meeting, messageRowId);
+  result.meetings += item.meetings.length;
+}
+
+/** Runs `work` so that its failure undoes only its own writes, not the batch's. */
+async function withSavepoint(tx: Queryable, work: () => Promise<void>): Promise<void> {
+  await tx.query('savepoint ingest_item');
+  try {
+    await work();
+    await tx.query('release savepoint ingest_item');
+  } catch (err) {
+    await tx.query('rollback to savepoint ingest_item');
+    throw err;
+  }
 }
 
 async function analysisContext(deps: IngestDeps): Promise<AnalysisContext> {
