@@ -45,8 +45,8 @@ export function analyseMessage(
     inReplyTo: parsed.inReplyTo,
     references: parsed.references,
     sentAt: parsed.date,
-    subject: withoutNul(parsed.subject),
-    normalizedSubject: withoutNul(normalizeSubject(parsed.subject)),
+    subject: parsed.subject,
+    normalizedSubject: normalizeSubject(parsed.subject),
     direction: isSent ? 'sent' : 'received',
     fromAddress: parsed.from?.address ?? null,
     participants,
@@ -104,13 +104,13 @@ function toContacts(people: readonly EmailAddress[], ctx: AnalysisContext): Cont
     if (ctx.userAddresses.has(address) || isRoleAddress(address, ctx.extraRoleLocalParts)) continue;
     const known = byAddress.get(address);
     if (known && (known.name || !name)) continue;
-    byAddress.set(address, { address, name: name && withoutNul(name), company: companyFromAddress(address, ctx.freeMailDomains) });
+    byAddress.set(address, { address, name, company: companyFromAddress(address, ctx.freeMailDomains) });
   }
   return [...byAddress.values()];
 }
 
 function excerptOf(text: string): string {
-  const flat = withoutNul(text).replace(/\s+/g, ' ').trim();
+  const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length <= EXCERPT_LENGTH ? flat : `${flat.slice(0, EXCERPT_LENGTH - 1)}…`;
 }
 
@@ -118,7 +118,3 @@ function unique(values: string[]): string[] {
   return [...new Set(values)];
 }
 
-/** PostgreSQL text cannot hold NUL, and broken mail does contain it. */
-function withoutNul(text: string): string {
-  return text.includes('\u0000') ? text.replaceAll('\u0000', '') : text;
-}

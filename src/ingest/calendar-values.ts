@@ -29,9 +29,12 @@ function paramValue(prop: IcalProperty, name: string): string {
 }
 
 /** SEQUENCE as a non-negative integer; producers write garbage here, so default to 0. */
+const MAX_SEQUENCE = 2_147_483_647;
+
 export function readSequence(comp: IcalComponent): number {
   const value = Number(comp.getFirstPropertyValue('sequence'));
-  return Number.isFinite(value) && value > 0 ? Math.trunc(value) : 0;
+  // Some producers put a timestamp here; keep the order but within a 32-bit integer.
+  return Number.isFinite(value) && value > 0 ? Math.min(Math.trunc(value), MAX_SEQUENCE) : 0;
 }
 
 /** Maps STATUS (and a METHOD:CANCEL envelope) to rapport's meeting status. */

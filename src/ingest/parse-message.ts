@@ -111,7 +111,8 @@ function bodyText(text: string | undefined, html: string | false | undefined): s
   return html.replace(/<style[\s\S]*?<\/style>|<script[\s\S]*?<\/script>/gi, ' ').replace(/<[^>]+>/g, ' ');
 }
 
-function isCalendarPart(contentType: string, filename: string | undefined): boolean {
-  const type = contentType.toLowerCase();
-  return type === 'text/calendar' || type === 'application/ics' || /\.ics$/i.test(filename ?? '');
+function isCalendarPart(contentType: unknown, filename: unknown): boolean {
+  // Broken mail can leave these non-strings.
+  const type = String(contentType ?? '').toLowerCase();
+  return type === 'text/calendar' || type === 'application/ics' || /\.ics$/i.test(String(filename ?? ''));
 }

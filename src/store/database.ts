@@ -16,3 +16,17 @@ export interface Database extends Queryable {
   execScript(sql: string): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * PostgreSQL text cannot hold NUL characters, and broken mail does contain them: they
+ * are dropped from every string parameter, in one place for both engines.
+ */
+export function sqlParams(params: readonly unknown[] | undefined): unknown[] | undefined {
+  return params?.map(withoutNul);
+}
+
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\u0000') ? value.replaceAll('\u0000', '') : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  return value;
+}

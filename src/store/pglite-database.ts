@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import type { Database, Queryable } from './database.ts';
+import { sqlParams, type Database, type Queryable } from './database.ts';
 
 /**
  * Opens the embedded database in `dir` (created when missing), or in memory when `dir`
@@ -11,7 +11,7 @@ export async function openPgliteDatabase(dir: string | null): Promise<Database> 
   const db = dir ? await PGlite.create(dir) : await PGlite.create();
   const asQueryable = (target: Pick<PGlite, 'query'>): Queryable => ({
     async query<Row>(sql: string, params?: readonly unknown[]) {
-      const result = await target.query<Row>(sql, params ? [...params] : undefined);
+      const result = await target.query<Row>(sql, sqlParams(params));
       return result.rows;
     },
   });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { redactUrl, ServiceUnavailableError } from '../core/errors.ts';
-import type { Database, Queryable } from './database.ts';
+import { sqlParams, type Database, type Queryable } from './database.ts';
 
 /**
  * Connects to a PostgreSQL server. `schema`, when given, is created if missing and put
@@ -26,7 +26,7 @@ export async function openPostgresDatabase(url: string, schema?: string): Promis
   }
   const asQueryable = (target: pg.Pool | pg.PoolClient): Queryable => ({
     async query<Row>(sql: string, params?: readonly unknown[]) {
-      const result = await target.query(sql, params ? [...params] : undefined);
+      const result = await target.query(sql, sqlParams(params));
       return result.rows as Row[];
     },
   });

@@ -66,7 +66,8 @@ async function prepare(ref: SourceRef, ctx: AnalysisContext): Promise<Prepared> 
   const source = ref.format === 'mbox' ? `${ref.path}#${ref.index}` : ref.path;
   if (ref.format === 'ics') {
     const { meetings, errors } = analyseCalendar(raw.toString('utf8'), source, ctx);
-    if (meetings.length === 0) throw new Error(errors[0] ?? 'no VEVENT in the calendar file');
+    // A calendar of only tasks or time zones has nothing to import; that is not an error.
+    if (meetings.length === 0 && errors.length > 0) throw new Error(errors[0]);
     return { ref, message: null, meetings };
   }
   const { message, meetings } = analyseMessage(await parseMessage(raw), source, ctx);
@@ -117,12 +118,13 @@ async function analysisContext(deps: IngestDeps): Promise<AnalysisContext> {
 }
 
 /**
- * SQLSTATE classes that say the database, not the message, is the problem (connection
- * lost, server shutting down, out of resources): the job is retried instead.
+ * SQLSTATEs that say the database, not the message, is the problem (connection lost,
+ * server shutting down, out of resources, a deadlock with another worker): the whole
+ * job is retried instead, which is safe because writing is idempotent.
  */
 function isTransientDatabaseError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
-  if (typeof code === 'string' && /^(08|53|57|58)/.test(code)) return true;
+  if (typeof code === 'string' && /^(08|53|57|58|40001|40P01)/.test(code)) return true;
   return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(String(code));
 }
 
