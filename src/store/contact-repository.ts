@@ -19,9 +19,9 @@ export async function upsertContacts(
     [unique.map((p) => p.address)],
   );
   for (const row of existing) ids.set(row.address, row.contact_id);
-  for (const person of unique) {
-    if (ids.has(person.address)) continue;
-    ids.set(person.address, await createContact(tx, person.address, companyOf(person, companyIds)));
+  const missing = unique.filter((p) => !ids.has(p.address));
+  if (missing.length > 0) {
+    for (const [address, id] of await createContacts(tx, missing, companyIds)) ids.set(address, id);
   }
   await fillMissingCompanies(tx, unique, ids, companyIds);
   return ids;
@@ -75,24 +75,41 @@ function companyOf(person: ContactObservation, companyIds: Map<string, number>):
   return person.company ? (companyIds.get(person.company.domain) ?? null) : null;
 }
 
-async function createContact(tx: Queryable, address: string, companyId: number | null): Promise<number> {
-  const [contact] = await tx.query<{ id: number }>(
-    'insert into contact (company_id) values ($1) returning id',
-    [companyId],
+/**
+ * Creates one contact per new address. Ids come from the sequence first so each maps back
+ * to its address; an address another worker claimed meanwhile keeps that worker's contact.
+ */
+async function createContacts(
+  tx: Queryable,
+  people: readonly ContactObservation[],
+  companyIds: Map<string, number>,
+): Promise<Map<string, number>> {
+  const ids = (
+    await tx.query<{ id: number }>(
+      `select nextval(pg_get_serial_sequence('contact', 'id'))::int as id from generate_series(1, $1::int)`,
+      [people.length],
+    )
+  ).map((r) => r.id);
+  await tx.query(
+    `insert into contact (id, company_id) overriding system value select * from unnest($1::int[], $2::int[])`,
+    [ids, people.map((p) => companyOf(p, companyIds))],
   );
-  const claimed = await tx.query<{ contact_id: number }>(
-    `insert into contact_email (address, contact_id) values ($1, $2)
-     on conflict (address) do nothing returning contact_id`,
-    [address, contact!.id],
+  const claimed = await tx.query<{ address: string; contact_id: number }>(
+    `insert into contact_email (address, contact_id) select * from unnest($1::text[], $2::int[])
+     on conflict (address) do nothing returning address, contact_id`,
+    [people.map((p) => p.address), ids],
   );
-  if (claimed.length > 0) return contact!.id;
-  // Another worker claimed the address first: use its contact and drop ours.
-  await tx.query('delete from contact where id = $1', [contact!.id]);
-  const [owner] = await tx.query<{ contact_id: number }>(
-    'select contact_id from contact_email where address = $1',
-    [address],
-  );
-  return owner!.contact_id;
+  const result = new Map(claimed.map((r) => [r.address, r.contact_id]));
+  const lost = people.map((p, i) => ({ address: p.address, id: ids[i]! })).filter((p) => !result.has(p.address));
+  if (lost.length > 0) {
+    await tx.query('delete from contact where id = any($1)', [lost.map((l) => l.id)]);
+    const owners = await tx.query<{ address: string; contact_id: number }>(
+      'select address, contact_id from contact_email where address = any($1)',
+      [lost.map((l) => l.address)],
+    );
+    for (const o of owners) result.set(o.address, o.contact_id);
+  }
+  return result;
 }
 
 async function fillMissingCompanies(

@@ -30,3 +30,8 @@ function withoutNul(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNul);
   return value;
 }
+
+/** A value as a JSON parameter (for `jsonb_to_recordset`), without NUL characters. */
+export function jsonParam(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? withoutNul(v) : v));
+}

@@ -1,7 +1,7 @@
 import type { CalendarEvent, MeetingRecord } from '../core/types.ts';
 import { countNames, upsertContacts } from './contact-repository.ts';
 import type { Queryable } from './database.ts';
-import { deleteInteractionsBySource, upsertInteractions } from './interaction-repository.ts';
+import { deleteInteractionsBySource, interactionKey, upsertInteractions } from './interaction-repository.ts';
 
 export type MeetingOutcome = 'created' | 'updated' | 'unchanged';
 
@@ -99,7 +99,7 @@ async function recordAttendees(tx: Queryable, meetingId: number, r: MeetingRecor
   await countNames(
     tx,
     r.contacts
-      .filter((p) => p.name && fresh.has(ids.get(p.address)!))
+      .filter((p) => p.name && fresh.has(interactionKey(ids.get(p.address)!, sourceKey)))
       .map((p) => ({ contactId: ids.get(p.address)!, name: p.name! })),
   );
 }

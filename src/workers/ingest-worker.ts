@@ -9,7 +9,7 @@ import { addUserAddresses } from '../store/account-repository.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { recordFailures } from '../store/failure-repository.ts';
 import { recordMeeting } from '../store/meeting-repository.ts';
-import { recordMessage } from '../store/message-repository.ts';
+import { recordMessageBatch } from '../store/message-batch.ts';
 import type { IngestBatchData, IngestBatchResult } from './queue-map.ts';
 
 export interface IngestDeps {
@@ -24,9 +24,10 @@ type Prepared =
 
 /**
  * Processes one `ingest-batch` job. Reading and parsing happen first, outside the
- * database; then the whole batch is written in one transaction with a savepoint per
- * item, so one bad message costs only itself and the batch pays for one commit.
- * Running a job twice stores nothing twice (messages are unique on their Message-ID).
+ * database; then the batch is written in one transaction with a fixed number of
+ * statements. If that fails, the items are written one by one, each under a savepoint,
+ * so one bad message costs only itself. Running a job twice stores nothing twice
+ * (messages are unique on their Message-ID).
  */
 export async function processIngestBatch(
   deps: IngestDeps,
@@ -49,12 +50,13 @@ export async function processIngestBatch(
     }
   }
   await deps.db.transaction(async (tx) => {
-    for (const item of prepared) {
-      try {
-        await withSavepoint(tx, () => write(tx, item, job.data.accountId, deps.config, result));
-      } catch (err) {
-        fail(item.ref, err);
-      }
+    const write = (items: Prepared[]) =>
+      withSavepoint(tx, () => writeItems(tx, items, job.data.accountId, deps.config, result));
+    try {
+      await write(prepared);
+    } catch (err) {
+      if (isTransientDatabaseError(err)) throw err;
+      for (const item of prepared) await write([item]).catch((e: unknown) => fail(item.ref, e));
     }
   });
   await recordFailures(deps.db, failures);
@@ -74,25 +76,35 @@ async function prepare(ref: SourceRef, ctx: AnalysisContext): Promise<Prepared> 
   return { ref, message, meetings };
 }
 
-async function write(
+/** Writes items and adds their counts to `result` only once all are written. */
+async function writeItems(
   tx: Queryable,
-  item: Prepared,
+  items: readonly Prepared[],
   accountId: number,
   config: Config,
   result: IngestBatchResult,
 ): Promise<void> {
-  let messageRowId: number | null = null;
-  if (item.message) {
-    const stored = await recordMessage(tx, item.message, {
-      accountId,
-      subjectWindowDays: config.ingest.threadSubjectWindowDays,
-    });
-    messageRowId = stored.messageRowId;
-    if (stored.isNew) result.stored += 1;
-    else result.duplicates += 1;
+  const messages = items.flatMap((i) => (i.message ? [i.message] : []));
+  const stored = await recordMessageBatch(tx, messages, {
+    accountId,
+    subjectWindowDays: config.ingest.threadSubjectWindowDays,
+  });
+  const counts = { stored: 0, duplicates: 0, meetings: 0 };
+  const counted = new Set<string>();
+  for (const item of items) {
+    const row = item.message ? stored.get(item.message.messageKey)! : null;
+    if (item.message) {
+      // The same message twice in one batch is new once, then a duplicate.
+      const isNew = row!.isNew && !counted.has(item.message.messageKey);
+      counted.add(item.message.messageKey);
+      counts[isNew ? 'stored' : 'duplicates'] += 1;
+    }
+    for (const meeting of item.meetings) await recordMeeting(tx, meeting, row?.rowId ?? null);
+    counts.meetings += item.meetings.length;
   }
-  for (const meeting of item.meetings) await recordMeeting(tx, meeting, messageRowId);
-  result.meetings += item.meetings.length;
+  result.stored += counts.stored;
+  result.duplicates += counts.duplicates;
+  result.meetings += counts.meetings;
 }
 
 /** Runs `work` so that its failure undoes only its own writes, not the batch's. */

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,5 +79,27 @@ describe.each(ENGINES)('importing a mailbox export (%s)', (engine) => {
     expect(again.duplicates).toBe(6 + 3 + 3);
     expect(await listContacts(store.db)).toEqual(before);
     expect(await listMeetings(store.db)).toHaveLength(2);
+  });
+
+  it('merges threads that a later message shows to be one conversation', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-merge-'));
+    const mail = (id: string, subject: string, extra = '') =>
+      `Message-ID: <${id}>\nDate: Mon, 06 Apr 2026 10:00:00 +0000\nFrom: Kim Lee <kim@globex.example>\n` +
+      `To: alex.student@university.example\nSubject: ${subject}\n${extra}\nbody\n`;
+    fs.writeFileSync(path.join(dir, 'a.eml'), mail('a@globex.example', 'Lunch'));
+    fs.writeFileSync(path.join(dir, 'b.eml'), mail('b@globex.example', 'Slides'));
+    await importAll([path.join(dir, 'a.eml')]);
+    await importAll([path.join(dir, 'b.eml')]);
+    const kim = await findContact(store.db, 'kim@globex.example');
+    const apart = await contactTimeline(store.db, kim.id);
+    expect(new Set(apart.map((t) => t.threadId)).size).toBe(2);
+    fs.writeFileSync(
+      path.join(dir, 'c.eml'),
+      mail('c@globex.example', 'Re: Lunch', 'References: <a@globex.example> <b@globex.example>\n'),
+    );
+    await importAll([path.join(dir, 'c.eml')]);
+    const together = await contactTimeline(store.db, kim.id);
+    expect(together).toHaveLength(3);
+    expect(new Set(together.map((t) => t.threadId)).size).toBe(1);
   });
 });
