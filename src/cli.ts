@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { classifyCommand } from './cli/classify-command.ts';
 import { importCommand } from './cli/import-command.ts';
 import { contactsCommand, exportCommand, logCommand, meetingsCommand } from './cli/log-commands.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -21,6 +22,13 @@ program
   .action((paths: string[], opts: { me: string[]; dataDir?: string }) =>
     importCommand(configFor(opts), paths, opts.me),
   );
+
+program
+  .command('classify')
+  .description('label messages in files (networking signals), without storing anything')
+  .argument('<path...>', 'raw messages, .eml, .mbox or folders')
+  .option('--json', 'print one JSON object per message per line')
+  .action((paths: string[], opts: { json?: boolean }) => classifyCommand(paths, !!opts.json));
 
 program
   .command('contacts')

@@ -59,19 +59,27 @@ function noteOf(c: ContactSummary): string {
 }
 
 function vcardText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/([,;])/g, '\\$1');
+  return value.replace(/\\/g, '\\\\').replace(/\r\n|\r|\n/g, '\\n').replace(/([,;])/g, '\\$1');
 }
 
-/** vCard lines are folded at 75 octets; a continuation line starts with a space. */
+/**
+ * vCard lines are folded at 75 octets; a continuation line starts with a space. The cut
+ * falls between code points, so a multi-byte character (or a surrogate pair) stays whole.
+ */
 function foldLine(line: string): string {
   const out: string[] = [];
-  let rest = line;
-  while (Buffer.byteLength(rest) > 75) {
-    let cut = 75;
-    while (Buffer.byteLength(rest.slice(0, cut)) > 75) cut -= 1;
-    out.push(rest.slice(0, cut));
-    rest = ' ' + rest.slice(cut);
+  let current = '';
+  let bytes = 0;
+  for (const char of line) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > 75) {
+      out.push(current);
+      current = ' ';
+      bytes = 1;
+    }
+    current += char;
+    bytes += size;
   }
-  out.push(rest);
+  out.push(current);
   return out.join('\r\n');
 }

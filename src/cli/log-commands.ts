@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Config } from '../config/load-config.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import { openApp } from '../main.ts';
 import { contactTimeline, findContact, listContacts } from '../store/contact-queries.ts';
 import { listMeetings } from '../store/meeting-queries.ts';
@@ -68,7 +69,11 @@ export async function exportCommand(config: Config, format: ExportFormat, out: s
     for (const c of contacts) full.push({ ...c, interactions: await contactTimeline(app.db, c.id) });
     const text = exportContacts(format, full);
     if (out) {
-      fs.writeFileSync(out, text);
+      try {
+        fs.writeFileSync(out, text);
+      } catch (err) {
+        throw new InvalidInputError(`Cannot write ${out}: ${(err as Error).message}`, { cause: err });
+      }
       process.stderr.write(`Wrote ${contacts.length} contacts to ${out}\n`);
     } else {
       process.stdout.write(text);

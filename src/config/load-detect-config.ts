@@ -1,0 +1,54 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
+import { LABELS, type DetectConfig, type Label, type SignalRule } from '../core/detection.ts';
+
+const DEFAULT_FILE = fileURLToPath(new URL('../../config/detect.yaml', import.meta.url));
+
+const ruleSchema = z.object({
+  name: z.string().min(1),
+  weight: z.number().min(0).max(1),
+  pattern: z.string().min(1),
+  in: z.enum(['new', 'forward', 'structure']).default('new'),
+  case: z.enum(['insensitive', 'sensitive']).default('insensitive'),
+});
+
+const fileSchema = z.object({
+  thresholds: z.record(z.enum(LABELS), z.number().min(0).max(1)),
+  maxConversationRecipients: z.number().int().min(1),
+  signals: z.record(z.string(), z.array(ruleSchema)),
+});
+
+/** Reads and compiles the detection rules (`config/detect.yaml`, or `file`). */
+export function loadDetectConfig(file = DEFAULT_FILE): DetectConfig {
+  const parsed = fileSchema.safeParse(YAML.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ key: `${file}: ${i.path.join('.')}`, expected: i.message })));
+  }
+  const { thresholds, maxConversationRecipients, signals } = parsed.data;
+  const compile = (key: string): SignalRule[] =>
+    (signals[key] ?? []).map((r) => ({
+      name: r.name,
+      weight: r.weight,
+      scope: r.in,
+      pattern: compilePattern(r.pattern, r.case, `${key}.${r.name}`),
+    }));
+  const byLabel = (suffix: string) =>
+    Object.fromEntries(LABELS.map((l) => [l, compile(l + suffix)])) as Record<Label, SignalRule[]>;
+  return {
+    thresholds: { ...Object.fromEntries(LABELS.map((l) => [l, 0.5])), ...thresholds } as Record<Label, number>,
+    maxConversationRecipients,
+    signals: byLabel(''),
+    negatives: byLabel('_negative'),
+  };
+}
+
+function compilePattern(source: string, mode: 'insensitive' | 'sensitive', key: string): RegExp {
+  try {
+    return new RegExp(source, mode === 'sensitive' ? 'u' : 'iu');
+  } catch (err) {
+    throw new ConfigError([{ key, expected: `a valid regular expression (${(err as Error).message})` }]);
+  }
+}

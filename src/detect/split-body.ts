@@ -1,0 +1,68 @@
+/**
+ * Splits a plain-text body into what its sender wrote and what they quoted or forwarded,
+ * so detection judges the new text and uses the quoted part only as context.
+ */
+export interface BodyParts {
+  /** What the sender wrote, without signature. */
+  newText: string;
+  /** Quoted history or forwarded material below (or interleaved with) the new text. */
+  quoted: string;
+  /** True when the quoted part is a forward rather than a reply's history. */
+  isForward: boolean;
+}
+
+// Lines that open a quoted or forwarded block in the mail clients our users' mail comes from.
+const FORWARD_MARKERS = [
+  /^-{2,}\s*Forwarded by .*-*$/i, // Lotus Notes
+  /^-{2,}\s*Forwarded message\s*-{2,}/i, // Gmail
+  /^Begin forwarded message:/i, // Apple Mail
+  /^-{2,}\s*Original Message\s*-{2,}/i, // Outlook (also used for forwards)
+];
+const REPLY_MARKERS = [
+  /^On .{4,120}(wrote|writes|schrieb|a écrit|escribió)\s*:\s*$/i, // Gmail, Apple Mail, Thunderbird
+  /^_{10,}\s*$/, // Outlook's rule above "From: … Sent: …"
+  /^From:\s.+\s(on|sent)\s.*\d{1,2}:\d{2}/i, // Notes "From: X on 04/25/2001 10:15 AM"
+  /^.{1,120}\son \d{1,2}\/\d{1,2}\/\d{2,4},? \d{1,2}:\d{2}(:\d{2})?\s?(AM|PM)?\s*$/i, // Notes header line
+  /^\S.{0,80}@\S+\s*$/, // Notes "Name@ECT" line (confirmed by the next line: a date)
+];
+const SIGNATURE_MARKER = /^--\s*$/;
+
+/** Splits `text` at the first quote or forward marker; `>` lines count as quoted too. */
+export function splitBody(text: string): BodyParts {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n');
+  const cut = firstMarker(lines);
+  const head = cut === null ? lines : lines.slice(0, cut.index);
+  const tail = cut === null ? [] : lines.slice(cut.index);
+  const own = head.filter((l) => !/^\s*>/.test(l));
+  const inlineQuotes = head.filter((l) => /^\s*>/.test(l)).map((l) => l.replace(/^\s*>+ ?/, ''));
+  return {
+    newText: withoutSignature(own).join('\n').trim(),
+    quoted: [...inlineQuotes, ...tail].join('\n').trim(),
+    isForward: cut?.isForward ?? false,
+  };
+}
+
+function firstMarker(lines: string[]): { index: number; isForward: boolean } | null {
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i]!.trim();
+    if (!line) continue;
+    if (FORWARD_MARKERS.some((re) => re.test(line))) {
+      return { index: i, isForward: !/Original Message/i.test(line) || looksForwarded(lines, i) };
+    }
+    if (REPLY_MARKERS.slice(0, 4).some((re) => re.test(line))) return { index: i, isForward: false };
+    // Notes puts the sender on one line and the date on the next.
+    if (REPLY_MARKERS[4]!.test(line) && /^\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}/.test(lines[i + 1]?.trim() ?? '')) {
+      return { index: i, isForward: false };
+    }
+  }
+  return null;
+}
+
+function looksForwarded(lines: string[], from: number): boolean {
+  return lines.slice(from, from + 6).some((l) => /^Subject:\s*(fw|fwd)\b/i.test(l.trim()));
+}
+
+function withoutSignature(lines: string[]): string[] {
+  const at = lines.findIndex((l) => SIGNATURE_MARKER.test(l));
+  return at === -1 ? lines : lines.slice(0, at);
+}
