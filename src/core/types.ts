@@ -1,3 +1,5 @@
+import type { Classification } from './detection.ts';
+
 /**
  * Domain types shared by every module. Nothing here does I/O or imports project code.
  */
@@ -135,6 +137,8 @@ export interface MessageRecord {
   source: string;
   /** People to log for this message (empty for bulk mail). */
   contacts: ContactObservation[];
+  /** Networking labels from detection, with their scores and the signals that fired. */
+  detection: Classification;
 }
 
 /** What ingest stores for one calendar event (from an .ics file or an invitation in mail). */

@@ -1,3 +1,4 @@
+import type { MessageClassifier } from '../core/detection.ts';
 import type {
   CalendarEvent,
   ContactObservation,
@@ -6,6 +7,7 @@ import type {
   MessageRecord,
   ParsedMessage,
 } from '../core/types.ts';
+import { detectInputOf } from '../detect/detect-input.ts';
 import { isBulkMail } from './bulk-mail.ts';
 import { companyFromAddress } from './company-from-domain.ts';
 import { normalizeSubject } from './normalize-subject.ts';
@@ -18,6 +20,7 @@ export interface AnalysisContext {
   freeMailDomains: readonly string[];
   extraRoleLocalParts: readonly string[];
   maxParticipantsPerMessage: number;
+  classifier: MessageClassifier;
 }
 
 const EXCERPT_LENGTH = 240;
@@ -55,6 +58,7 @@ export function analyseMessage(
     isBulk,
     source,
     contacts: isBulk ? [] : contactsOfMessage(parsed, people, participants.length, isSent, ctx),
+    detection: ctx.classifier.classify(detectInputOf(parsed, isBulk)),
   };
   const calendar = parsed.calendarParts.map((text) => analyseCalendar(text, source, ctx));
   return {

@@ -23,6 +23,8 @@ export interface TimelineEntry {
   threadState: string | null;
   meetingStatus: string | null;
   source: string | null;
+  /** Networking labels detection gave the message (empty for other mail and meetings). */
+  labels: string[];
 }
 
 // The most used display name wins; ties go to the longer (fuller) name, then alphabetical.
@@ -88,9 +90,10 @@ export async function contactTimeline(db: Queryable, contactId: number): Promise
   const rows = await db.query<{
     occurred_at: Date | null; kind: string; summary: string; message_key: string | null;
     thread_id: number | null; state: string | null; meeting_status: string | null; source: string | null;
+    labels: string[] | null;
   }>(
     `select i.occurred_at, i.kind, i.summary, m.message_key, t.id as thread_id, t.state,
-       mt.status as meeting_status, coalesce(m.source, mt.source) as source
+       mt.status as meeting_status, coalesce(m.source, mt.source) as source, m.labels->'labels' as labels
      from interaction i
      left join message m on m.id = i.message_id
      left join thread t on t.id = m.thread_id
@@ -102,6 +105,7 @@ export async function contactTimeline(db: Queryable, contactId: number): Promise
   return rows.map((r) => ({
     at: r.occurred_at, kind: r.kind, summary: r.summary, messageKey: r.message_key,
     threadId: r.thread_id, threadState: r.state, meetingStatus: r.meeting_status, source: r.source,
+    labels: r.labels ?? [],
   }));
 }
 

@@ -43,12 +43,12 @@ async function insertMessages(
 ): Promise<Map<string, number>> {
   const rows = await tx.query<{ id: number; message_key: string }>(
     `insert into message (message_key, account_id, rfc_message_id, in_reply_to, refs, direction,
-       from_address, participants, counterparts, sent_at, subject, normalized_subject, excerpt, is_bulk, source)
+       from_address, participants, counterparts, sent_at, subject, normalized_subject, excerpt, is_bulk, labels, source)
      select x.message_key, $2::int, x.rfc_message_id, x.in_reply_to, x.refs, x.direction, x.from_address,
-       x.participants, x.counterparts, x.sent_at, x.subject, x.normalized_subject, x.excerpt, x.is_bulk, x.source
+       x.participants, x.counterparts, x.sent_at, x.subject, x.normalized_subject, x.excerpt, x.is_bulk, x.labels, x.source
      from jsonb_to_recordset($1::jsonb) as x(message_key text, rfc_message_id text, in_reply_to text[],
        refs text[], direction text, from_address text, participants text[], counterparts text[],
-       sent_at timestamptz, subject text, normalized_subject text, excerpt text, is_bulk boolean, source text)
+       sent_at timestamptz, subject text, normalized_subject text, excerpt text, is_bulk boolean, labels jsonb, source text)
      on conflict (message_key) do nothing returning id, message_key`,
     [
       jsonParam(
@@ -57,7 +57,7 @@ async function insertMessages(
           refs: m.references, direction: m.direction, from_address: m.fromAddress,
           participants: m.participants, counterparts: m.counterparts, sent_at: m.sentAt,
           subject: m.subject, normalized_subject: m.normalizedSubject, excerpt: m.excerpt,
-          is_bulk: m.isBulk, source: m.source,
+          is_bulk: m.isBulk, labels: m.detection, source: m.source,
         })),
       ),
       accountId,

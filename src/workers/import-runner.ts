@@ -3,6 +3,8 @@ import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
 import type { SourceFailure, SourceRef } from '../core/types.ts';
+import { loadDetectConfig } from '../config/load-detect-config.ts';
+import { RuleClassifier } from '../detect/rule-classifier.ts';
 import { scanExport } from '../integrations/mailbox/index.ts';
 import { addUserAddresses, ensureAccount } from '../store/account-repository.ts';
 import type { Database } from '../store/database.ts';
@@ -68,11 +70,12 @@ function startIngest(deps: ImportDeps, tracker: BatchTracker) {
   const connection = deps.redis;
   const prefix = deps.config.queuePrefix;
   const queue = new Queue<IngestBatchData, IngestBatchResult, 'ingest-batch'>('ingest', { connection, prefix });
+  const classifier = new RuleClassifier(loadDetectConfig());
   // A worker blocks its connection while it waits for jobs, so it gets one of its own.
   const workerConnection = connection.duplicate();
   const worker = new Worker<IngestBatchData, IngestBatchResult, 'ingest-batch'>(
     'ingest',
-    (job) => processIngestBatch(deps, job),
+    (job) => processIngestBatch({ ...deps, classifier }, job),
     { connection: workerConnection, prefix, concurrency: deps.config.ingest.concurrency },
   );
   worker.on('completed', (job, result) => tracker.finish(job.id!, result));

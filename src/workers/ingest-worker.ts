@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
 import type { Config } from '../config/load-config.ts';
+import type { MessageClassifier } from '../core/detection.ts';
 import type { MeetingRecord, MessageRecord, SourceFailure, SourceRef } from '../core/types.ts';
 import { analyseCalendar, analyseMessage, type AnalysisContext } from '../ingest/analyse-message.ts';
 import { DEFAULT_FREE_MAIL_DOMAINS } from '../ingest/company-from-domain.ts';
@@ -15,6 +16,7 @@ import type { IngestBatchData, IngestBatchResult } from './queue-map.ts';
 export interface IngestDeps {
   db: Database;
   config: Config;
+  classifier: MessageClassifier;
 }
 
 /** One item of a batch, read and analysed, ready to be written. */
@@ -126,6 +128,7 @@ async function analysisContext(deps: IngestDeps): Promise<AnalysisContext> {
     freeMailDomains: [...DEFAULT_FREE_MAIL_DOMAINS, ...deps.config.contacts.extraFreeMailDomains],
     extraRoleLocalParts: deps.config.contacts.extraRoleLocalParts,
     maxParticipantsPerMessage: deps.config.ingest.maxParticipantsPerMessage,
+    classifier: deps.classifier,
   };
 }
 
