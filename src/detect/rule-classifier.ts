@@ -44,7 +44,8 @@ export class RuleClassifier implements MessageClassifier {
     return rules.filter((rule) => {
       if (rule.scope === 'structure') return input.hasCalendar;
       if (rule.scope === 'forward') return parts.isForward && rule.pattern.test(`${input.subject}\n${parts.quoted}`);
-      return rule.pattern.test(`${input.subject}\n${parts.newText}`);
+      // A reply's subject repeats what it answers, so only a first message's subject counts.
+      return rule.pattern.test(input.isReply ? parts.newText : `${input.subject}\n${parts.newText}`);
     });
   }
 }
@@ -66,7 +67,8 @@ function gate(label: Label, fired: SignalRule[], input: DetectInput, config: Det
   const isMailing = input.recipientCount > config.maxConversationRecipients;
   switch (label) {
     case 'outreach_request':
-      return !isMailing && fired.some((s) => REQUEST_SIGNALS.has(s.name));
+      // An invitation schedules a meeting; it does not ask for one.
+      return !isMailing && !input.hasCalendar && fired.some((s) => REQUEST_SIGNALS.has(s.name));
     case 'outreach_reply':
       return !isMailing && input.isReply;
     case 'scheduling':

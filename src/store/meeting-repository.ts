@@ -3,7 +3,10 @@ import { countNames, upsertContacts } from './contact-repository.ts';
 import type { Queryable } from './database.ts';
 import { deleteInteractionsBySource, interactionKey, upsertInteractions } from './interaction-repository.ts';
 
-export type MeetingOutcome = 'created' | 'updated' | 'unchanged';
+export interface MeetingOutcome {
+  status: 'created' | 'updated' | 'unchanged';
+  meetingId: number | null;
+}
 
 /**
  * Stores a calendar event as a meeting. An event with the same UID (and occurrence)
@@ -21,7 +24,7 @@ export async function recordMeeting(
     'select id, sequence from meeting where uid = $1 and recurrence_id = $2',
     [event.uid, event.recurrenceId ?? ''],
   );
-  if (current && event.sequence < current.sequence) return 'unchanged';
+  if (current && event.sequence < current.sequence) return { status: 'unchanged', meetingId: current.id };
   const isReplyToKnown = current !== undefined && event.method === 'REPLY';
   const meetingId = current
     ? isReplyToKnown
@@ -29,15 +32,16 @@ export async function recordMeeting(
       : await updateMeeting(tx, current.id, record, messageRowId)
     : await insertMeeting(tx, record, messageRowId);
   await recordAttendees(tx, meetingId, record);
-  return current ? 'updated' : 'created';
+  return { status: current ? 'updated' : 'created', meetingId };
 }
 
 async function insertMeeting(tx: Queryable, r: MeetingRecord, messageRowId: number | null): Promise<number> {
   const e = r.event;
   const [row] = await tx.query<{ id: number }>(
     `insert into meeting (uid, recurrence_id, sequence, status, summary, description, location,
-       start_at, end_at, all_day, recurrence_rule, organizer_address, message_id, source)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning id`,
+       start_at, end_at, all_day, recurrence_rule, organizer_address, message_id, source, thread_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+       (select thread_id from message where id = $13)) returning id`,
     [...eventColumns(e), messageRowId, r.source],
   );
   return row!.id;
@@ -53,7 +57,8 @@ async function updateMeeting(
     `update meeting set uid = $1, recurrence_id = $2, sequence = $3, status = $4, summary = $5, description = $6, location = $7,
        start_at = $8, end_at = $9, all_day = $10, recurrence_rule = $11,
        organizer_address = coalesce($12, organizer_address),
-       message_id = coalesce(message_id, $13), source = $14, updated_at = now()
+       message_id = coalesce(message_id, $13), source = $14, updated_at = now(),
+       thread_id = coalesce(thread_id, (select thread_id from message where id = $13))
      where id = $15`,
     [...eventColumns(r.event), messageRowId, r.source, id],
   );
@@ -101,5 +106,34 @@ async function recordAttendees(tx: Queryable, meetingId: number, r: MeetingRecor
     r.contacts
       .filter((p) => p.name && fresh.has(interactionKey(ids.get(p.address)!, sourceKey)))
       .map((p) => ({ contactId: ids.get(p.address)!, name: p.name! })),
+  );
+}
+
+// Titles that name a networking conversation rather than a work meeting.
+const INFORMATIONAL_TITLE = "(informational|coffee|chat|catch up|catch-up|career|advice|introduc|intro call|get to know|networking)";
+
+/**
+ * Links meetings to the outreach thread with someone who attends them (the latest thread
+ * started before the meeting), and marks as informational interviews those linked to
+ * outreach or small meetings whose title names such a conversation.
+ */
+export async function linkMeetingsToOutreach(tx: Queryable, meetingIds: readonly number[]): Promise<void> {
+  if (meetingIds.length === 0) return;
+  await tx.query(
+    `update meeting m set thread_id = coalesce(
+       (select t.id from thread t join meeting_attendee a on a.contact_id = t.contact_id and a.meeting_id = m.id
+        where t.kind = 'outreach' and (m.start_at is null or t.first_message_at is null or t.first_message_at <= m.start_at)
+        order by t.last_message_at desc nulls last, t.id desc limit 1),
+       m.thread_id)
+     where m.id = any($1::int[])`,
+    [meetingIds],
+  );
+  await tx.query(
+    `update meeting m set is_informational =
+       exists (select 1 from thread t where t.id = m.thread_id and t.kind = 'outreach')
+       or ((select count(*) from meeting_attendee a where a.meeting_id = m.id) <= 3
+           and m.summary ~* '${INFORMATIONAL_TITLE}')
+     where m.id = any($1::int[])`,
+    [meetingIds],
   );
 }

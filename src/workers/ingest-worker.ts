@@ -9,8 +9,10 @@ import { readSource } from '../integrations/mailbox/index.ts';
 import { addUserAddresses } from '../store/account-repository.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { recordFailures } from '../store/failure-repository.ts';
-import { recordMeeting } from '../store/meeting-repository.ts';
+import { linkMeetingsToOutreach, recordMeeting } from '../store/meeting-repository.ts';
 import { recordMessageBatch } from '../store/message-batch.ts';
+import { loadThreadFacts, saveThreadStates } from '../store/thread-state-repository.ts';
+import { threadState } from '../detect/thread-state.ts';
 import type { IngestBatchData, IngestBatchResult } from './queue-map.ts';
 
 export interface IngestDeps {
@@ -93,6 +95,7 @@ async function writeItems(
   });
   const counts = { stored: 0, duplicates: 0, meetings: 0 };
   const counted = new Set<string>();
+  const meetingIds: number[] = [];
   for (const item of items) {
     const row = item.message ? stored.get(item.message.messageKey)! : null;
     if (item.message) {
@@ -101,12 +104,31 @@ async function writeItems(
       counted.add(item.message.messageKey);
       counts[isNew ? 'stored' : 'duplicates'] += 1;
     }
-    for (const meeting of item.meetings) await recordMeeting(tx, meeting, row?.rowId ?? null);
+    for (const meeting of item.meetings) {
+      const { meetingId } = await recordMeeting(tx, meeting, row?.rowId ?? null);
+      if (meetingId !== null) meetingIds.push(meetingId);
+    }
     counts.meetings += item.meetings.length;
+  }
+  await refreshThreadStates(tx, [...stored.values()].map((s) => s.rowId), meetingIds);
+  if (meetingIds.length > 0) {
+    // Now that threads know whether they are outreach, meetings can join them.
+    await linkMeetingsToOutreach(tx, meetingIds);
+    await refreshThreadStates(tx, [], meetingIds);
   }
   result.stored += counts.stored;
   result.duplicates += counts.duplicates;
   result.meetings += counts.meetings;
+}
+
+/** Recomputes the outreach state of every thread the batch touched. */
+async function refreshThreadStates(tx: Queryable, messageRowIds: number[], meetingIds: number[]): Promise<void> {
+  const facts = await loadThreadFacts(tx, messageRowIds, meetingIds);
+  const now = new Date();
+  await saveThreadStates(
+    tx,
+    facts.map((f) => ({ threadId: f.threadId, ...threadState(f.messages, f.meetings, now) })),
+  );
 }
 
 /** Runs `work` so that its failure undoes only its own writes, not the batch's. */
