@@ -18,12 +18,12 @@ export function exportContacts(format: ExportFormat, contacts: readonly ContactW
   }
 }
 
-const CSV_HEADERS = ['id', 'name', 'emails', 'company', 'company_domain', 'first_contact', 'last_contact', 'interactions'];
+const CSV_HEADERS = ['id', 'name', 'emails', 'company', 'company_domain', 'first_contact', 'last_contact', 'interactions', 'referred_by'];
 
 function toCsv(contacts: readonly ContactSummary[]): string {
   const rows = contacts.map((c) => [
     String(c.id), c.name ?? '', c.addresses.join(' '), c.company ?? '', c.companyDomain ?? '',
-    c.firstContactAt?.toISOString() ?? '', c.lastContactAt?.toISOString() ?? '', String(c.interactionCount),
+    c.firstContactAt?.toISOString() ?? '', c.lastContactAt?.toISOString() ?? '', String(c.interactionCount), c.referredBy ?? '',
   ]);
   return [CSV_HEADERS, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }

@@ -40,7 +40,7 @@ export async function importCommand(config: Config, paths: string[], me: string[
 function formatSummary(s: ImportSummary): string {
   const seconds = s.elapsedMs / 1000;
   const lines = [
-    `Imported ${s.done} items in ${seconds.toFixed(1)} s (${Math.round(s.done / Math.max(seconds, 0.001))}/s):`,
+    `Read ${s.done} ${s.done === 1 ? 'item' : 'items'} in ${seconds.toFixed(1)} s (${Math.round(s.done / Math.max(seconds, 0.001))}/s):`,
     `  ${s.stored} new, ${s.duplicates} already in the log, ${s.meetings} calendar events, ${s.failed} could not be read.`,
   ];
   if (s.failures.length > 0) {

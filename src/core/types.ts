@@ -114,6 +114,13 @@ export interface ContactObservation {
   company: CompanyRef | null;
 }
 
+/** Someone a message suggests talking to; the message may give only their name. */
+export interface ReferralObservation {
+  name: string;
+  address: string | null;
+  company: CompanyRef | null;
+}
+
 /** What ingest stores for one message: the facts, already analysed, with no I/O left to do. */
 export interface MessageRecord {
   messageKey: string;
@@ -139,6 +146,8 @@ export interface MessageRecord {
   contacts: ContactObservation[];
   /** Networking labels from detection, with their scores and the signals that fired. */
   detection: Classification;
+  /** People the sender suggested the user talk to (received referrals only). */
+  referrals: ReferralObservation[];
 }
 
 /** What ingest stores for one calendar event (from an .ics file or an invitation in mail). */

@@ -50,12 +50,21 @@ function firstMarker(lines: string[]): { index: number; isForward: boolean } | n
       return { index: i, isForward: !/Original Message/i.test(line) || looksForwarded(lines, i) };
     }
     if (REPLY_MARKERS.slice(0, 4).some((re) => re.test(line))) return { index: i, isForward: false };
-    // Notes puts the sender on one line and the date on the next.
-    if (REPLY_MARKERS[4]!.test(line) && /^\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}/.test(lines[i + 1]?.trim() ?? '')) {
-      return { index: i, isForward: false };
-    }
+    if (isNotesHeader(lines, i)) return { index: i, isForward: false };
   }
   return null;
+}
+
+/**
+ * Notes puts the quoted sender on one line ("Vince J Kaminski" or "Name@ECT"), the date on
+ * the next, and a "To:" line soon after.
+ */
+function isNotesHeader(lines: string[], i: number): boolean {
+  const line = lines[i]!.trim();
+  if (line.split(/\s+/).length > 6 || !/^\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}/.test(lines[i + 1]?.trim() ?? '')) {
+    return false;
+  }
+  return REPLY_MARKERS[4]!.test(line) || lines.slice(i + 2, i + 5).some((l) => /^\s*To:/i.test(l));
 }
 
 function looksForwarded(lines: string[], from: number): boolean {

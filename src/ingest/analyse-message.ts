@@ -8,6 +8,8 @@ import type {
   ParsedMessage,
 } from '../core/types.ts';
 import { detectInputOf } from '../detect/detect-input.ts';
+import { extractReferrals } from '../detect/extract-referrals.ts';
+import { splitBody } from '../detect/split-body.ts';
 import { isBulkMail } from './bulk-mail.ts';
 import { companyFromAddress } from './company-from-domain.ts';
 import { normalizeSubject } from './normalize-subject.ts';
@@ -59,7 +61,9 @@ export function analyseMessage(
     source,
     contacts: isBulk ? [] : contactsOfMessage(parsed, people, participants.length, isSent, ctx),
     detection: ctx.classifier.classify(detectInputOf(parsed, isBulk)),
+    referrals: [],
   };
+  if (!isSent && message.detection.labels.includes('referral')) message.referrals = referralsOf(parsed, ctx);
   const calendar = parsed.calendarParts.map((text) => analyseCalendar(text, source, ctx));
   return {
     message,
@@ -111,6 +115,20 @@ function toContacts(people: readonly EmailAddress[], ctx: AnalysisContext): Cont
     byAddress.set(address, { address, name, company: companyFromAddress(address, ctx.freeMailDomains) });
   }
   return [...byAddress.values()];
+}
+
+/** The people a received message suggests talking to, the user and the sender left out. */
+function referralsOf(parsed: ParsedMessage, ctx: AnalysisContext): MessageRecord['referrals'] {
+  return extractReferrals(splitBody(parsed.text).newText, [...parsed.to, ...parsed.cc])
+    .filter((r) => !r.address || (!ctx.userAddresses.has(r.address) && r.address !== parsed.from?.address))
+    .filter((r) => !parsed.from?.name || !sameName(r.name, parsed.from.name))
+    .map((r) => ({ ...r, company: r.address ? companyFromAddress(r.address, ctx.freeMailDomains) : null }));
+}
+
+/** Whether every word of `short` is in `full` ("Kevin" and "Kevin Moore"). */
+function sameName(short: string, full: string): boolean {
+  const words = full.toLowerCase().split(/\s+/);
+  return short.toLowerCase().split(/\s+/).every((w) => words.includes(w));
 }
 
 function excerptOf(text: string): string {

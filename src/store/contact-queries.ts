@@ -11,6 +11,8 @@ export interface ContactSummary {
   firstContactAt: Date | null;
   lastContactAt: Date | null;
   interactionCount: number;
+  /** Address of the contact who suggested this person, when someone did. */
+  referredBy: string | null;
 }
 
 /** One entry of a contact's timeline. */
@@ -34,7 +36,8 @@ const SUMMARY_SELECT = `
       order by n.seen_count desc, length(n.name) desc, n.name limit 1) as name,
     (select array_agg(e.address order by e.address) from contact_email e where e.contact_id = c.id) as addresses,
     co.name as company, co.domain as company_domain,
-    s.first_at, s.last_at, coalesce(s.n, 0)::int as interaction_count
+    s.first_at, s.last_at, coalesce(s.n, 0)::int as interaction_count,
+    (select min(r.address) from contact_email r where r.contact_id = c.referred_by_contact_id) as referred_by
   from contact c
   left join company co on co.id = c.company_id
   left join (select contact_id, min(occurred_at) first_at, max(occurred_at) last_at, count(*) n
@@ -49,6 +52,7 @@ interface SummaryRow {
   first_at: Date | null;
   last_at: Date | null;
   interaction_count: number;
+  referred_by: string | null;
 }
 
 /** Every contact with at least one interaction, most recent first. */
@@ -119,5 +123,6 @@ function toSummary(r: SummaryRow): ContactSummary {
     firstContactAt: r.first_at,
     lastContactAt: r.last_at,
     interactionCount: r.interaction_count,
+    referredBy: r.referred_by,
   };
 }

@@ -3,6 +3,7 @@ import { countNames, upsertContacts } from './contact-repository.ts';
 import { jsonParam, type Queryable } from './database.ts';
 import { interactionKey, upsertInteractions } from './interaction-repository.ts';
 import { planThreads, threadKeysOf, type PlannedMessage, type SubjectCandidate } from './thread-planner.ts';
+import { recordReferrals } from './referral-repository.ts';
 import { mergeThreads } from './thread-repository.ts';
 
 export interface BatchOptions {
@@ -32,6 +33,7 @@ export async function recordMessageBatch(
   if (fresh.length > 0) {
     await threadMessages(tx, fresh, options.subjectWindowDays);
     await logInteractions(tx, fresh);
+    for (const { rowId, record } of fresh) await recordReferrals(tx, rowId, record);
   }
   return outcomeOf(tx, unique, inserted);
 }

@@ -28,7 +28,9 @@ export async function connectRedis(url: string): Promise<Redis> {
       { cause: err },
     );
   } finally {
-    probe.disconnect();
+    // disconnect() on a connection that already ended arms a reconnect timer that would
+    // keep the process alive for seconds after the error is shown.
+    if (probe.status !== 'end') probe.disconnect();
   }
   // BullMQ workers block on Redis: they need requests that wait for a reconnect.
   return new Redis(url, { maxRetriesPerRequest: null });

@@ -47,7 +47,8 @@ describe.each(ENGINES)('importing a mailbox export (%s)', (engine) => {
     expect(jane.firstContactAt?.toISOString()).toBe('2026-03-02T14:15:00.000Z');
     expect(jane.lastContactAt?.toISOString()).toBe('2026-03-06T16:00:00.000Z');
     const sam = contacts.find((c) => c.addresses.includes('sam.rivera@acme.example'))!;
-    expect(sam).toMatchObject({ name: 'Sam Rivera', interactionCount: 3 });
+    // cc'd on Jane's reply, his own mail, the thank-you, and Jane's suggestion to talk to him
+    expect(sam).toMatchObject({ name: 'Sam Rivera', interactionCount: 4, referredBy: 'jane.doe@acme.example' });
   });
 
   it('threads replies by headers, and by subject when headers are missing', async () => {

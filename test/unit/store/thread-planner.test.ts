@@ -7,7 +7,7 @@ const message = (over: Partial<MessageRecord>): MessageRecord => ({
   sentAt: new Date('2026-03-01T10:00:00Z'), subject: 'Hello', normalizedSubject: 'hello',
   direction: 'received', fromAddress: 'a@x.example', participants: [], counterparts: ['a@x.example'],
   excerpt: '', isBulk: false, source: 'test', contacts: [],
-  detection: { labels: [], scores: {} as MessageRecord['detection']['scores'], signals: [] }, ...over,
+  detection: { labels: [], scores: {} as MessageRecord['detection']['scores'], signals: [] }, referrals: [], ...over,
 });
 
 describe('planThreads', () => {

@@ -1,0 +1,288 @@
+/**
+ * The `rapport` command as a user runs it: `node bin/rapport.js ...` in a child process,
+ * checked on its exit code, standard output and standard error.
+ *
+ * The fixture export is imported once (beforeAll) into a data folder that the read-only
+ * tests share, one after the other (the embedded database is one process's folder, and
+ * the commands are CPU-bound); a test that writes works on a copy of its own. The tests
+ * that fail before opening any data run meanwhile.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { TEST_REDIS_URL } from '../helpers/test-config.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const EXPORT = 'test/fixtures/export'; // relative, as a user types it; cwd is ROOT
+const ME = ['--me', 'alex.student@university.example', '--me', 'alex@gmail.com'];
+const QUEUE_PREFIX = `test-cli-${randomBytes(5).toString('hex')}`;
+const JANE_KINDS = ['email_sent', 'email_received', 'email_sent', 'email_received', 'meeting'];
+const STACK_LINE = /^\s+at .+[(:]/m;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs `node bin/rapport.js ...args` from the project root; never rejects. */
+function rapport(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const startedAt = Date.now();
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ['bin/rapport.js', ...args],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          REDIS_URL: TEST_REDIS_URL,
+          DATABASE_URL: '',
+          RAPPORT_QUEUE_PREFIX: QUEUE_PREFIX,
+          RAPPORT_CONFIG: '',
+          RAPPORT_ME: '',
+          ...env,
+        },
+        timeout: 30_000,
+        maxBuffer: 10 * 1024 * 1024,
+      },
+      (error, stdout, stderr) => {
+        if (error && typeof error.code !== 'number') {
+          reject(new Error(`rapport ${args.join(' ')} did not finish: ${error.message}\n${stderr}`));
+          return;
+        }
+        resolve({ code: error ? Number(error.code) : 0, stdout, stderr, ms: Date.now() - startedAt });
+      },
+    );
+  });
+}
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+let imported: string;
+let firstImport: Run;
+
+/** A data folder of the calling test's own, holding a copy of the imported fixture export. */
+function importedCopy(): string {
+  const dir = tempDir();
+  fs.cpSync(imported, dir, { recursive: true });
+  return dir;
+}
+
+/** The cells of a table row as `formatTable` prints it (columns are two or more spaces apart). */
+const cells = (line: string) => line.trim().split(/ {2,}/);
+
+afterAll(async () => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const keys = await redis.keys(`${QUEUE_PREFIX}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+});
+
+describe.concurrent('rapport', () => {
+  describe('before it reaches the data', () => {
+    it('names the Redis it could not reach and how to fix it, quickly and without a stack trace', async ({ expect }) => {
+      const run = await rapport(['import', EXPORT, ...ME, '--data-dir', tempDir()], {
+        REDIS_URL: 'redis://127.0.0.1:1',
+      });
+      expect(run.code).not.toBe(0);
+      expect(run.ms).toBeLessThan(10_000);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toContain('redis://127.0.0.1:1');
+      expect(run.stderr).toMatch(/Start Redis/);
+      expect(run.stderr).toMatch(/set REDIS_URL/);
+      expect(run.stderr).not.toMatch(STACK_LINE);
+    });
+
+    it('reports a bad configuration by key with what it expects, and exits 2', async ({ expect }) => {
+      const run = await rapport(['import', EXPORT, '--data-dir', tempDir()], { REDIS_URL: 'localhost:6379' });
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/Invalid configuration/);
+      expect(run.stderr).toMatch(/redisUrl: a URL starting with redis:\/\/ or rediss:\/\//);
+      expect(run.stderr).not.toMatch(STACK_LINE);
+    });
+  });
+
+  describe.sequential('on an imported export', () => {
+    beforeAll(async () => {
+      imported = tempDir();
+      firstImport = await rapport(['import', EXPORT, ...ME, '--data-dir', imported]);
+    });
+
+    it('rapport import: a summary on stdout naming what it could not read, exit code 3', ({ expect }) => {
+      const { code, stdout, stderr } = firstImport;
+      expect(code, stderr).toBe(3);
+      expect(stdout).toMatch(/^Read 14 items in [\d.]+ s/);
+      expect(stdout).toMatch(/\b8 new, 1 already in the log, 4 calendar events, 2 could not be read\./);
+      expect(stdout).toMatch(/^Could not read:$/m);
+      expect(stdout).toMatch(/^ {2}test\/fixtures\/export\/broken\/empty\.eml: empty file$/m);
+      expect(stdout).toMatch(/^ {2}test\/fixtures\/export\/broken\/not-mail\.eml: .*not a mail message/m);
+      // the progress bar is on stderr only, and nothing there looks like a crash
+      expect(stdout).not.toContain('importing |');
+      expect(stderr).toMatch(/importing \|.*\| 14\/14 messages \| \d+\/s \| 2 errors/);
+      expect(stderr).not.toMatch(STACK_LINE);
+    });
+
+    it('rapport import again: 0 new (and --me is remembered)', async ({ expect }) => {
+      const again = await rapport(['import', EXPORT, '--data-dir', importedCopy()]);
+      expect(again.code, again.stderr).toBe(3); // the two broken files are still broken
+      expect(again.stdout).toMatch(/\b0 new, 9 already in the log, .* 2 could not be read\./);
+    });
+
+    it('rapport contacts --json: every contact with company, dates and count', async ({ expect }) => {
+      const run = await rapport(['contacts', '--json', '--data-dir', imported]);
+      expect(run.code, run.stderr).toBe(0);
+      const { contacts } = JSON.parse(run.stdout) as { contacts: Record<string, unknown>[] };
+      expect(contacts.map((c) => c.name).sort()).toEqual(['Jane Doe', 'Sam Rivera']);
+      expect(contacts.find((c) => c.name === 'Jane Doe')).toMatchObject({
+        addresses: ['jane.doe@acme.example'],
+        company: 'Acme',
+        companyDomain: 'acme.example',
+        interactionCount: 5,
+        firstContactAt: '2026-03-02T14:15:00.000Z',
+        lastContactAt: '2026-03-06T16:00:00.000Z',
+      });
+      expect(contacts.find((c) => c.name === 'Sam Rivera')).toMatchObject({
+        addresses: ['sam.rivera@acme.example'],
+        interactionCount: 4,
+        referredBy: 'jane.doe@acme.example',
+      });
+    });
+
+    it('rapport contacts: a table with one row per contact', async ({ expect }) => {
+      const run = await rapport(['contacts', '--data-dir', imported]);
+      expect(run.code, run.stderr).toBe(0);
+      const lines = run.stdout.trimEnd().split('\n');
+      expect(cells(lines[0]!)).toEqual(['ID', 'NAME', 'EMAIL', 'COMPANY', 'FIRST', 'LAST', 'COUNT']);
+      const jane = lines.find((l) => l.includes('Jane Doe'));
+      expect(cells(jane!).slice(1)).toEqual(['Jane Doe', 'jane.doe@acme.example', 'Acme', '2026-03-02', '2026-03-06', '5']);
+      expect(lines.some((l) => l.includes('Sam Rivera'))).toBe(true);
+      expect(lines.at(-1)).toBe('2 contacts');
+    });
+
+    it('rapport log jane: the timeline in time order, as a table and as JSON', async ({ expect }) => {
+      const table = await rapport(['log', 'jane', '--data-dir', imported]);
+      expect(table.code, table.stderr).toBe(0);
+      const lines = table.stdout.trimEnd().split('\n');
+      expect(lines[0]).toBe('Jane Doe <jane.doe@acme.example>, Acme');
+      expect(cells(lines[1]!)).toEqual(['WHEN', 'KIND', 'THREAD', 'SUMMARY']);
+      const rows = lines.slice(3);
+      const whens = rows.map((r) => r.slice(0, 16));
+      expect(whens).toEqual([...whens].sort());
+      expect(whens[0]).toBe('2026-03-02 14:15');
+      expect(rows.map((r) => cells(r)[1])).toEqual(JANE_KINDS);
+
+      const json = await rapport(['log', 'jane', '--json', '--data-dir', imported]);
+      expect(json.code, json.stderr).toBe(0);
+      const { contact, interactions } = JSON.parse(json.stdout) as {
+        contact: { name: string };
+        interactions: { at: string; kind: string; summary: string }[];
+      };
+      expect(contact.name).toBe('Jane Doe');
+      expect(interactions.map((i) => i.kind)).toEqual(JANE_KINDS);
+      const times = interactions.map((i) => Date.parse(i.at));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      expect(interactions[0]).toMatchObject({ at: '2026-03-02T14:15:00.000Z', summary: 'Informational interview request' });
+    });
+
+    it('rapport log with no match: a clear message, a non-zero exit', async ({ expect }) => {
+      const run = await rapport(['log', 'nobody-matches-this', '--data-dir', imported]);
+      expect(run.code).not.toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe('rapport: No contact matches "nobody-matches-this".\n');
+    });
+
+    it('rapport meetings --json: both meetings, the cancelled one marked', async ({ expect }) => {
+      const run = await rapport(['meetings', '--json', '--data-dir', imported]);
+      expect(run.code, run.stderr).toBe(0);
+      const { meetings } = JSON.parse(run.stdout) as { meetings: { summary: string; status: string }[] };
+      expect(meetings).toHaveLength(2);
+      expect(meetings.filter((m) => m.status === 'cancelled').map((m) => m.summary)).toEqual(['Call with Bob']);
+      expect(meetings.find((m) => m.status !== 'cancelled')).toMatchObject({
+        summary: 'Coffee chat: Alex / Jane (moved)',
+        status: 'confirmed',
+      });
+    });
+
+    /** `rapport export --format FORMAT --out FILE`: the run and the file's text. */
+    const exportTo = async (format: string) => {
+      const out = path.join(tempDir(), `contacts.${format}`);
+      const run = await rapport(['export', '--format', format, '--out', out, '--data-dir', imported]);
+      return { run, out, text: run.code === 0 ? fs.readFileSync(out, 'utf8') : '' };
+    };
+
+    it('rapport export --format csv: a header row and one row per contact, to a file or stdout', async ({ expect }) => {
+      const { run, out, text: csv } = await exportTo('csv');
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`Wrote 2 contacts to ${out}\n`);
+      expect(csv.endsWith('\r\n')).toBe(true);
+      const rows = csv.slice(0, -2).split('\r\n').map((r) => r.split(','));
+      expect(rows[0]).toEqual([
+        'id', 'name', 'emails', 'company', 'company_domain', 'first_contact', 'last_contact', 'interactions', 'referred_by',
+      ]);
+      expect(rows).toHaveLength(3);
+      expect(rows.find((r) => r[1] === 'Jane Doe')!.slice(1)).toEqual([
+        'Jane Doe', 'jane.doe@acme.example', 'Acme', 'acme.example',
+        '2026-03-02T14:15:00.000Z', '2026-03-06T16:00:00.000Z', '5', '',
+      ]);
+      expect(rows.find((r) => r[1] === 'Sam Rivera')).toBeDefined();
+
+      const toStdout = await rapport(['export', '--format', 'csv', '--data-dir', imported]);
+      expect(toStdout.code, toStdout.stderr).toBe(0);
+      expect(toStdout.stdout).toBe(csv);
+    });
+
+    it('rapport export --format json: each contact with their interactions', async ({ expect }) => {
+      const { run, text } = await exportTo('json');
+      expect(run.code, run.stderr).toBe(0);
+      const { contacts } = JSON.parse(text) as {
+        contacts: { name: string; interactions: { at: string; kind: string }[] }[];
+      };
+      expect(contacts.map((c) => c.name).sort()).toEqual(['Jane Doe', 'Sam Rivera']);
+      const jane = contacts.find((c) => c.name === 'Jane Doe')!;
+      expect(jane.interactions.map((i) => i.kind)).toEqual(JANE_KINDS);
+      expect(jane.interactions[0]!.at).toBe('2026-03-02T14:15:00.000Z');
+    });
+
+    it('rapport export --format vcf: one vCard per contact, CRLF line ends', async ({ expect }) => {
+      const { run, text: vcf } = await exportTo('vcf');
+      expect(run.code, run.stderr).toBe(0);
+      expect(vcf.endsWith('\r\n')).toBe(true);
+      expect(vcf).not.toMatch(/[^\r]\n/);
+      const lines = vcf.split('\r\n');
+      expect(lines.filter((l) => l === 'BEGIN:VCARD')).toHaveLength(2);
+      expect(lines.filter((l) => l === 'END:VCARD')).toHaveLength(2);
+      expect(lines).toContain('FN:Jane Doe');
+      expect(lines).toContain('N:Doe;Jane;;;');
+      expect(lines).toContain('EMAIL;TYPE=INTERNET:jane.doe@acme.example');
+      expect(lines).toContain('ORG:Acme');
+      expect(lines).toContain('FN:Sam Rivera');
+    });
+
+    it('rapport export --out into a folder that does not exist: a clear message, no stack trace', async ({ expect }) => {
+      const out = path.join(tempDir(), 'missing', 'contacts.csv');
+      const run = await rapport(['export', '--format', 'csv', '--out', out, '--data-dir', imported]);
+      expect(run.code).not.toBe(0);
+      expect(run.stderr).toContain(`Cannot write ${out}`);
+      expect(run.stderr).not.toMatch(STACK_LINE);
+    });
+  });
+});
