@@ -13,6 +13,8 @@ const ruleSchema = z.object({
   pattern: z.string().min(1),
   in: z.enum(['new', 'forward', 'structure']).default('new'),
   case: z.enum(['insensitive', 'sensitive']).default('insensitive'),
+  /** The signal does not fire when this matches the same text (e.g. a request around a "thanks"). */
+  unless: z.string().optional(),
 });
 
 const fileSchema = z.object({
@@ -34,6 +36,7 @@ export function loadDetectConfig(file = DEFAULT_FILE): DetectConfig {
       weight: r.weight,
       scope: r.in,
       pattern: compilePattern(r.pattern, r.case, `${key}.${r.name}`),
+      ...(r.unless ? { unless: compilePattern(r.unless, 'insensitive', `${key}.${r.name}.unless`) } : {}),
     }));
   const byLabel = (suffix: string) =>
     Object.fromEntries(LABELS.map((l) => [l, compile(l + suffix)])) as Record<Label, SignalRule[]>;

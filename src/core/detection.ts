@@ -18,6 +18,8 @@ export interface SignalRule {
   weight: number;
   pattern: RegExp;
   scope: SignalScope;
+  /** When this matches the same text, the signal does not fire. */
+  unless?: RegExp;
 }
 
 /** Detection settings, from `config/detect.yaml`, already compiled. */

@@ -45,13 +45,15 @@ export class RuleClassifier implements MessageClassifier {
       if (rule.scope === 'structure') return input.hasCalendar;
       if (rule.scope === 'forward') return parts.isForward && rule.pattern.test(`${input.subject}\n${parts.quoted}`);
       // A reply's subject repeats what it answers, so only a first message's subject counts.
-      return rule.pattern.test(input.isReply ? parts.newText : `${input.subject}\n${parts.newText}`);
+      const text = input.isReply ? parts.newText : `${input.subject}\n${parts.newText}`;
+      return rule.pattern.test(text) && !rule.unless?.test(text);
     });
   }
 }
 
 /** Signals from the message's shape and what it answers rather than its phrasing. */
 function contextSignals(label: Label, input: DetectInput, parts: BodyParts, config: DetectConfig): SignalRule[] {
+  if (label === 'thank_you') return isShortThanks(parts.newText) ? [SHORT_THANKS] : [];
   if (label !== 'outreach_reply' || !input.isReply || !parts.quoted) return [];
   const askedBefore = config.signals.outreach_request.filter(
     (r) => REQUEST_SIGNALS.has(r.name) && r.pattern.test(parts.quoted),
@@ -59,6 +61,20 @@ function contextSignals(label: Label, input: DetectInput, parts: BodyParts, conf
   return askedBefore.length > 0
     ? [{ name: 'answers_outreach_request', weight: 0.35, pattern: /$^/, scope: 'structure' }]
     : [];
+}
+
+const SHORT_THANKS: SignalRule = { name: 'short_thanks', weight: 0.6, pattern: /$^/, scope: 'structure' };
+
+/** A note that is little more than thanks ("Thank you! - Pam") thanks for what it answers. */
+function isShortThanks(newText: string): boolean {
+  const text = newText.replace(/\s+/g, ' ').trim();
+  const opening = text.slice(0, 40);
+  return (
+    text.length <= 400 &&
+    /\b(thank(s| you)|much appreciated)\b/i.test(opening) &&
+    !/\bthank(s| you) in advance\b/i.test(text) &&
+    !/\?|\bplease\b|\b(could|can|would) you\b/i.test(text)
+  );
 }
 
 /** Conditions a label needs before its score counts at all. */

@@ -19,7 +19,9 @@ const FORWARD_MARKERS = [
   /^-{2,}\s*Original Message\s*-{2,}/i, // Outlook (also used for forwards)
 ];
 const REPLY_MARKERS = [
-  /^On .{4,120}(wrote|writes|schrieb|a écrit|escribió)\s*:\s*$/i, // Gmail, Apple Mail, Thunderbird
+  /^(On|At|Am|Le|El) .{4,160}(wrote|writes|schrieb|a écrit|escribió)\s*:\s*$/i, // Gmail, Apple, Eudora…
+  /^.{1,120}\b(wrote|writes)\s*:\s*$/i, // "Jane Doe wrote:"
+  /^>?\s*-{2,}\s*(Original|Forwarded) Message\s*-{2,}/i,
   /^_{10,}\s*$/, // Outlook's rule above "From: … Sent: …"
   /^From:\s.+\s(on|sent)\s.*\d{1,2}:\d{2}/i, // Notes "From: X on 04/25/2001 10:15 AM"
   /^.{1,120}\son \d{1,2}\/\d{1,2}\/\d{2,4},? \d{1,2}:\d{2}(:\d{2})?\s?(AM|PM)?\s*$/i, // Notes header line
@@ -49,7 +51,7 @@ function firstMarker(lines: string[]): { index: number; isForward: boolean } | n
     if (FORWARD_MARKERS.some((re) => re.test(line))) {
       return { index: i, isForward: !/Original Message/i.test(line) || looksForwarded(lines, i) };
     }
-    if (REPLY_MARKERS.slice(0, 4).some((re) => re.test(line))) return { index: i, isForward: false };
+    if (REPLY_MARKERS.slice(0, -1).some((re) => re.test(line))) return { index: i, isForward: false };
     if (isNotesHeader(lines, i)) return { index: i, isForward: false };
   }
   return null;
@@ -64,7 +66,7 @@ function isNotesHeader(lines: string[], i: number): boolean {
   if (line.split(/\s+/).length > 6 || !/^\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}/.test(lines[i + 1]?.trim() ?? '')) {
     return false;
   }
-  return REPLY_MARKERS[4]!.test(line) || lines.slice(i + 2, i + 5).some((l) => /^\s*To:/i.test(l));
+  return REPLY_MARKERS.at(-1)!.test(line) || lines.slice(i + 2, i + 5).some((l) => /^\s*To:/i.test(l));
 }
 
 function looksForwarded(lines: string[], from: number): boolean {
