@@ -50,7 +50,7 @@ export function loadDetectConfig(file = DEFAULT_FILE): DetectConfig {
 
 function compilePattern(source: string, mode: 'insensitive' | 'sensitive', key: string): RegExp {
   try {
-    return new RegExp(source, mode === 'sensitive' ? 'u' : 'iu');
+    return new RegExp(source, mode === 'sensitive' ? '' : 'i');
   } catch (err) {
     throw new ConfigError([{ key, expected: `a valid regular expression (${(err as Error).message})` }]);
   }

@@ -23,7 +23,7 @@ export class RuleClassifier implements MessageClassifier {
   constructor(private readonly config: DetectConfig) {}
 
   classify(input: DetectInput): Classification {
-    const parts = splitBody(input.text);
+    const parts = readableParts(input);
     const fired: string[] = [];
     const scores = {} as Record<Label, number>;
     for (const label of LABELS) {
@@ -40,15 +40,38 @@ export class RuleClassifier implements MessageClassifier {
     return { labels, scores, signals: fired };
   }
 
-  private matches(rules: readonly SignalRule[], input: DetectInput, parts: BodyParts): SignalRule[] {
+  private matches(rules: readonly SignalRule[], input: DetectInput, parts: ReadableParts): SignalRule[] {
     return rules.filter((rule) => {
       if (rule.scope === 'structure') return input.hasCalendar;
-      if (rule.scope === 'forward') return parts.isForward && rule.pattern.test(`${input.subject}\n${parts.quoted}`);
-      // A reply's subject repeats what it answers, so only a first message's subject counts.
-      const text = input.isReply ? parts.newText : `${input.subject}\n${parts.newText}`;
-      return rule.pattern.test(text) && !rule.unless?.test(text);
+      if (rule.scope === 'forward') return parts.isForward && rule.pattern.test(parts.forwardText);
+      return rule.pattern.test(parts.ownText) && !rule.unless?.test(parts.ownText);
     });
   }
+}
+
+// What a person writes in a networking note fits in a few thousand characters; reading
+// further only costs time (a pasted report, a long forward).
+const MAX_TEXT = 4_000;
+
+interface ReadableParts extends BodyParts {
+  /** What the rules read: a first message's subject and the new text. */
+  ownText: string;
+  /** What forward rules read: the subject and the forwarded material. */
+  forwardText: string;
+}
+
+function readableParts(input: DetectInput): ReadableParts {
+  const parts = splitBody(input.text.length > 4 * MAX_TEXT ? input.text.slice(0, 4 * MAX_TEXT) : input.text);
+  const newText = parts.newText.slice(0, MAX_TEXT);
+  const quoted = parts.quoted.slice(0, MAX_TEXT);
+  return {
+    ...parts,
+    newText,
+    quoted,
+    // A reply's subject repeats what it answers, so only a first message's subject counts.
+    ownText: input.isReply ? newText : `${input.subject}\n${newText}`,
+    forwardText: `${input.subject}\n${quoted}`,
+  };
 }
 
 /** Signals from the message's shape and what it answers rather than its phrasing. */
@@ -70,7 +93,7 @@ function isShortThanks(newText: string): boolean {
   const text = newText.replace(/\s+/g, ' ').trim();
   const opening = text.slice(0, 40);
   return (
-    text.length <= 400 &&
+    text.length <= 160 &&
     /\b(thank(s| you)|much appreciated)\b/i.test(opening) &&
     !/\bthank(s| you) in advance\b/i.test(text) &&
     !/\?|\bplease\b|\b(could|can|would) you\b/i.test(text)
