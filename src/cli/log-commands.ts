@@ -35,9 +35,9 @@ export async function logCommand(config: Config, query: string, json: boolean): 
     print(`${who}${contact.company ? `, ${contact.company}` : ''}`);
     print(
       formatTable(
-        ['WHEN', 'KIND', 'THREAD', 'SUMMARY'],
+        ['WHEN', 'KIND', 'STATE', 'LABELS', 'SUMMARY'],
         timeline.map((t) => [
-          formatTime(t.at), t.kind, t.threadState ?? (t.meetingStatus ?? ''), t.summary,
+          formatTime(t.at), t.kind, t.threadState ?? (t.meetingStatus ?? ''), t.labels.join(','), t.summary,
         ]),
       ),
     );

@@ -182,7 +182,9 @@ describe.concurrent('rapport', () => {
       expect(table.code, table.stderr).toBe(0);
       const lines = table.stdout.trimEnd().split('\n');
       expect(lines[0]).toBe('Jane Doe <jane.doe@acme.example>, Acme');
-      expect(cells(lines[1]!)).toEqual(['WHEN', 'KIND', 'THREAD', 'SUMMARY']);
+      expect(cells(lines[1]!)).toEqual(['WHEN', 'KIND', 'STATE', 'LABELS', 'SUMMARY']);
+      // The request's row shows its outreach thread's state and what detection saw in it.
+      expect(cells(lines[3]!).slice(1, 4)).toEqual(['email_sent', 'met', 'outreach_request']);
       const rows = lines.slice(3);
       const whens = rows.map((r) => r.slice(0, 16));
       expect(whens).toEqual([...whens].sort());
