@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
+import { InvalidInputError } from '../core/errors.ts';
 import { sqlParams, type Database, type Queryable } from './database.ts';
 
 /**
@@ -7,7 +8,16 @@ import { sqlParams, type Database, type Queryable } from './database.ts';
  * is null. One process at a time may open a folder.
  */
 export async function openPgliteDatabase(dir: string | null): Promise<Database> {
-  if (dir) fs.mkdirSync(dir, { recursive: true });
+  if (dir) {
+    try {
+      fs.mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new InvalidInputError(
+        `The data folder ${dir} cannot be used (${(err as Error).message}). Name another with --data-dir or RAPPORT_DATA_DIR.`,
+        { cause: err },
+      );
+    }
+  }
   const db = dir ? await PGlite.create(dir) : await PGlite.create();
   const asQueryable = (target: Pick<PGlite, 'query'>): Queryable => ({
     async query<Row>(sql: string, params?: readonly unknown[]) {
