@@ -12,7 +12,7 @@ import { splitBody, type BodyParts } from './split-body.ts';
 /** Signals that say the message asks for something, not just that it comes from a student. */
 const REQUEST_SIGNALS = new Set([
   'ask_to_meet', 'like_to_meet', 'wondering_if', 'informational_interview', 'ask_advice',
-  'ask_opportunity', 'got_your_name', 'learn_about_work',
+  'ask_opportunity', 'got_your_name', 'learn_about_work', 'asks_if_hiring', 'asks_for_contact', 'hope_to_meet',
 ]);
 
 /**
