@@ -41,6 +41,8 @@ export interface DetectInput {
   recipientCount: number;
   isBulk: boolean;
   hasCalendar: boolean;
+  /** Sender and every recipient share one organisation's domain: colleagues. */
+  isInternal: boolean;
 }
 
 export interface Classification {

@@ -12,5 +12,14 @@ export function detectInputOf(message: ParsedMessage, isBulk: boolean): DetectIn
     recipientCount: message.to.length + message.cc.length,
     isBulk,
     hasCalendar: message.calendarParts.length > 0,
+    isInternal: isInternal(message),
   };
+}
+
+function isInternal(message: ParsedMessage): boolean {
+  const domainOf = (address: string) => address.split('@')[1]?.split('.').slice(-2).join('.') ?? '';
+  const recipients = [...message.to, ...message.cc];
+  if (!message.from || recipients.length === 0) return false;
+  const home = domainOf(message.from.address);
+  return recipients.every((r) => domainOf(r.address) === home);
 }

@@ -32,6 +32,8 @@ export class RuleClassifier implements MessageClassifier {
       const context = contextSignals(label, input, parts, this.config);
       const all = [...hits, ...context];
       let score = gate(label, all, input, this.config) ? noisyOr(all) - sum(misses) : 0;
+      // Between colleagues a request is usually work, not networking: ask for more evidence.
+      if (label === 'outreach_request' && input.isInternal) score *= INTERNAL_REQUEST_FACTOR;
       score = Math.max(0, Math.min(1, score));
       scores[label] = round(score);
       if (score > 0) fired.push(...all.map((s) => `${label}:${s.name}`), ...misses.map((s) => `${label}:-${s.name}`));
@@ -85,6 +87,8 @@ function contextSignals(label: Label, input: DetectInput, parts: BodyParts, conf
     ? [{ name: 'answers_outreach_request', weight: 0.35, pattern: /$^/, scope: 'structure' }]
     : [];
 }
+
+const INTERNAL_REQUEST_FACTOR = 0.75;
 
 const SHORT_THANKS: SignalRule = { name: 'short_thanks', weight: 0.6, pattern: /$^/, scope: 'structure' };
 
