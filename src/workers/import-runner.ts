@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
 import type { SourceFailure, SourceRef } from '../core/types.ts';
@@ -10,7 +9,8 @@ import { addUserAddresses, ensureAccount } from '../store/account-repository.ts'
 import type { Database } from '../store/database.ts';
 import { listFailures, recordFailures } from '../store/failure-repository.ts';
 import { processIngestBatch } from './ingest-worker.ts';
-import type { IngestBatchData, IngestBatchResult } from './queue-map.ts';
+import type { IngestBatchResult } from './queue-map.ts';
+import { openQueue, startWorker, type TypedQueue } from './queues.ts';
 
 export interface ImportProgress {
   /** Messages and calendar files found so far (grows while the export is scanned). */
@@ -50,14 +50,13 @@ export async function runImport(
   const accountId = await ensureAccount(deps.db, 'mailbox', known[0] ?? 'export');
   const progress: ImportProgress = { found: 0, done: 0, stored: 0, duplicates: 0, failed: 0, meetings: 0 };
   const tracker = new BatchTracker(progress, onProgress);
-  const { queue, worker, workerConnection } = startIngest(deps, tracker);
+  const { queue, worker } = startIngest(deps, tracker);
   try {
     await queueBatches(deps, queue, tracker, paths, accountId);
     await tracker.allDone();
   } finally {
     await worker.close();
     await queue.close();
-    workerConnection.disconnect();
   }
   return {
     ...progress,
@@ -67,17 +66,15 @@ export async function runImport(
 }
 
 function startIngest(deps: ImportDeps, tracker: BatchTracker) {
-  const connection = deps.redis;
   const prefix = deps.config.queuePrefix;
-  const queue = new Queue<IngestBatchData, IngestBatchResult, 'ingest-batch'>('ingest', { connection, prefix });
+  const queue = openQueue('ingest', deps.redis, prefix);
   const classifier = new RuleClassifier(loadDetectConfig());
-  // A worker blocks its connection while it waits for jobs, so it gets one of its own.
-  const workerConnection = connection.duplicate();
-  const worker = new Worker<IngestBatchData, IngestBatchResult, 'ingest-batch'>(
-    'ingest',
-    (job) => processIngestBatch({ ...deps, classifier }, job),
-    { connection: workerConnection, prefix, concurrency: deps.config.ingest.concurrency },
-  );
+  const ingest = startWorker('ingest', (job) => processIngestBatch({ ...deps, classifier }, job), {
+    connection: deps.redis,
+    prefix,
+    concurrency: deps.config.ingest.concurrency,
+  });
+  const worker = ingest.worker;
   worker.on('completed', (job, result) => tracker.finish(job.id!, result));
   worker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
@@ -85,12 +82,12 @@ function startIngest(deps: ImportDeps, tracker: BatchTracker) {
     }
   });
   worker.on('error', () => undefined); // connection hiccups: BullMQ reconnects by itself
-  return { queue, worker, workerConnection };
+  return { queue, worker: ingest };
 }
 
 async function queueBatches(
   deps: ImportDeps,
-  queue: Queue<IngestBatchData, IngestBatchResult, 'ingest-batch'>,
+  queue: TypedQueue<'ingest'>,
   tracker: BatchTracker,
   paths: readonly string[],
   accountId: number,

@@ -14,7 +14,6 @@ export interface JobTypes {
 
 export type QueueName = keyof JobTypes;
 
-export const QUEUE_NAMES: readonly QueueName[] = ['ingest'];
 
 export interface IngestBatchData {
   /** The account the messages belong to (a mailbox export is an account too). */

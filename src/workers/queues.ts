@@ -1,0 +1,36 @@
+import { Queue, Worker, type Processor } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { JobTypes, QueueName } from './queue-map.ts';
+
+/** A queue typed by the map: its job name, payload and result come from `JobTypes`. */
+export type TypedQueue<Q extends QueueName> = Queue<JobTypes[Q]['data'], JobTypes[Q]['result'], JobTypes[Q]['name']>;
+export type TypedWorker<Q extends QueueName> = Worker<JobTypes[Q]['data'], JobTypes[Q]['result'], JobTypes[Q]['name']>;
+
+/** Opens the named queue under rapport's key prefix. */
+export function openQueue<Q extends QueueName>(name: Q, connection: Redis, prefix: string): TypedQueue<Q> {
+  return new Queue(name, { connection, prefix });
+}
+
+/**
+ * Starts a worker on the named queue. It gets a connection of its own, because a worker
+ * blocks its connection while it waits for jobs; `close` ends both.
+ */
+export function startWorker<Q extends QueueName>(
+  name: Q,
+  processor: Processor<JobTypes[Q]['data'], JobTypes[Q]['result'], JobTypes[Q]['name']>,
+  options: { connection: Redis; prefix: string; concurrency: number },
+): { worker: TypedWorker<Q>; close(): Promise<void> } {
+  const connection = options.connection.duplicate();
+  const worker: TypedWorker<Q> = new Worker(name, processor, {
+    connection,
+    prefix: options.prefix,
+    concurrency: options.concurrency,
+  });
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      connection.disconnect();
+    },
+  };
+}
