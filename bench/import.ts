@@ -70,11 +70,27 @@ function mboxEntry(raw: Buffer, copy: number): string {
   return `From sender@host Mon Jan  1 00:00:00 2001\n${text}\n`;
 }
 
-/** `<x@y>` becomes `<x.copyN@y>`, so each copy is a new message rather than a duplicate. */
+const COPY_SPACING_MS = 120 * 86_400_000;
+
+/**
+ * Makes copy N a different message of a longer mailbox rather than a duplicate: every id in
+ * Message-ID, In-Reply-To and References gets `.copyN` (`<x@y>` → `<x.copyN@y>`), so
+ * copies thread among themselves, and the Date moves N × 120 days on, past the window in
+ * which replies join a thread by subject. Otherwise every copy would pile into the
+ * original's threads, which no real mailbox does.
+ */
 function renameMessageId(text: string, copy: number): string {
   const headerEnd = text.search(/\r?\n\r?\n/);
   const head = headerEnd === -1 ? text : text.slice(0, headerEnd);
-  return head.replace(/^(Message-ID:[ \t]*<[^@>\r\n]*)@/im, `$1.copy${copy}@`) + text.slice(head.length);
+  const renamed = head
+    .replace(/^(Message-ID|In-Reply-To|References):[^\r\n]*(\r?\n[ \t][^\r\n]*)*/gim, (header) =>
+      header.replace(/<([^@>\s]+)@/g, `<$1.copy${copy}@`),
+    )
+    .replace(/^Date:[ \t]*([^\r\n]*)/im, (line, value: string) => {
+      const time = Date.parse(value.replace(/\s*\([A-Z]+\)\s*$/, ''));
+      return Number.isNaN(time) ? line : `Date: ${new Date(time + copy * COPY_SPACING_MS).toUTCString()}`;
+    });
+  return renamed + text.slice(head.length);
 }
 
 /** Messages per second of simpleParser alone, sequentially, as the ingest worker parses. */

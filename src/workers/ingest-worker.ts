@@ -5,7 +5,7 @@ import type { MeetingRecord, MessageRecord, SourceFailure, SourceRef } from '../
 import { analyseCalendar, analyseMessage, type AnalysisContext } from '../ingest/analyse-message.ts';
 import { DEFAULT_FREE_MAIL_DOMAINS } from '../ingest/company-from-domain.ts';
 import { parseMessage } from '../ingest/parse-message.ts';
-import { readSource } from '../integrations/mailbox/index.ts';
+import { readSources } from '../integrations/mailbox/index.ts';
 import { addUserAddresses } from '../store/account-repository.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { recordFailures } from '../store/failure-repository.ts';
@@ -46,9 +46,12 @@ export async function processIngestBatch(
     failures.push({ path: ref.path, position: ref.index, reason: reasonOf(err) });
   };
   const prepared: Prepared[] = [];
-  for (const ref of job.data.refs) {
+  const raws = await readSources(job.data.refs);
+  for (const [i, ref] of job.data.refs.entries()) {
     try {
-      prepared.push(await prepare(ref, ctx));
+      const raw = raws[i]!;
+      if (raw instanceof Error) throw raw;
+      prepared.push(await prepare(ref, raw, ctx));
     } catch (err) {
       fail(ref, err);
     }
@@ -67,8 +70,7 @@ export async function processIngestBatch(
   return result;
 }
 
-async function prepare(ref: SourceRef, ctx: AnalysisContext): Promise<Prepared> {
-  const raw = await readSource(ref);
+async function prepare(ref: SourceRef, raw: Buffer, ctx: AnalysisContext): Promise<Prepared> {
   const source = ref.format === 'mbox' ? `${ref.path}#${ref.index}` : ref.path;
   if (ref.format === 'ics') {
     const { meetings, errors } = analyseCalendar(raw.toString('utf8'), source, ctx);

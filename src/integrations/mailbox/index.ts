@@ -3,4 +3,4 @@
  * {@link scanExport}, then read each one's bytes with {@link readSource}.
  */
 export { scanExport, type ScanItem } from './scan-export.ts';
-export { readSource } from './read-source.ts';
+export { readSource, readSources } from './read-source.ts';

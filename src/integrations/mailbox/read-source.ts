@@ -19,7 +19,59 @@ const FROM = Buffer.from('From ', 'latin1');
  * @throws InvalidInputError when the file changed since it was scanned; fs errors as thrown.
  */
 export async function readSource(ref: SourceRef): Promise<Buffer> {
-  const bytes = await readRange(ref.path, ref.start, ref.end);
+  return frameSource(ref, await readRange(ref.path, ref.start, ref.end));
+}
+
+// A batch from one mbox is one stretch of the file: read it at once, up to this size.
+const MAX_SPAN_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Reads several refs, each as {@link readSource} would, opening each file once for a run
+ * of refs that lie close together in it (a batch of mbox messages). A ref that cannot be
+ * read gives its Error in its place; the others are unaffected.
+ */
+export async function readSources(refs: readonly SourceRef[]): Promise<(Buffer | Error)[]> {
+  const out: (Buffer | Error)[] = [];
+  for (let i = 0; i < refs.length; ) {
+    let j = i + 1;
+    while (j < refs.length && refs[j]!.path === refs[i]!.path) j += 1;
+    out.push(...(await readRun(refs.slice(i, j))));
+    i = j;
+  }
+  return out;
+}
+
+async function readRun(run: readonly SourceRef[]): Promise<(Buffer | Error)[]> {
+  const start = Math.min(...run.map((r) => r.start));
+  const end = Math.max(...run.map((r) => r.end));
+  const wanted = run.reduce((sum, r) => sum + (r.end - r.start), 0);
+  if (run.length > 1 && end - start <= MAX_SPAN_BYTES && wanted * 2 >= end - start) {
+    try {
+      const span = await readRange(run[0]!.path, start, end);
+      return run.map((r) => attempt(() => frameSource(r, span.subarray(r.start - start, r.end - start))));
+    } catch {
+      // Fall through: reading one by one says which refs are at fault.
+    }
+  }
+  const out: (Buffer | Error)[] = [];
+  for (const r of run) out.push(await readSource(r).catch((err: unknown) => asError(err)));
+  return out;
+}
+
+function attempt(read: () => Buffer): Buffer | Error {
+  try {
+    return read();
+  } catch (err) {
+    return asError(err);
+  }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/** Applies a ref's framing to its bytes: mbox separators and quoting are undone. */
+function frameSource(ref: SourceRef, bytes: Buffer): Buffer {
   if (ref.format !== 'mbox') return bytes;
   if (!bytes.subarray(0, FROM.length).equals(FROM)) {
     throw new InvalidInputError(

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../../src/core/errors.ts';
 import type { SourceRef } from '../../../src/core/types.ts';
-import { readSource } from '../../../src/integrations/mailbox/index.ts';
+import { readSource, readSources } from '../../../src/integrations/mailbox/index.ts';
 import { scanMbox } from '../../../src/integrations/mailbox/scan-mbox.ts';
 import { collect, tempDir, toMboxrd, writeFile } from './temp-files.ts';
 
@@ -85,5 +85,25 @@ describe('readSource for raw and ics', () => {
   it('rejects with the OS error for a missing file', async () => {
     const ref: SourceRef = { path: `${dir}/missing.eml`, format: 'raw', start: 0, end: 10, index: 0 };
     await expect(readSource(ref)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('readSources', () => {
+  it('reads a run of mbox messages at once, each exactly as readSource does', async () => {
+    const file = writeFile(dir, 'batch.mbox', toMboxrd(MESSAGES));
+    const refs = await collect(scanMbox(file));
+    const one = await Promise.all(refs.map((r) => readSource(r)));
+    expect(await readSources(refs)).toEqual(one);
+  });
+
+  it('gives an unreadable ref its own error and still reads the others', async () => {
+    const file = writeFile(dir, 'short.mbox', toMboxrd(MESSAGES));
+    const refs = await collect(scanMbox(file));
+    const beyond: SourceRef = { ...refs[2]!, start: refs[2]!.end + 10, end: refs[2]!.end + 50, index: 3 };
+    const read = await readSources([...refs, beyond]);
+    expect(read.slice(0, 3).map((b) => (b as Buffer).toString('latin1'))).toEqual(
+      MESSAGES.map((m) => m.toString('latin1')),
+    );
+    expect(read[3]).toBeInstanceOf(InvalidInputError);
   });
 });
