@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { InvalidInputError } from '../core/errors.ts';
 import { sqlParams, type Database, type Queryable } from './database.ts';
@@ -18,6 +23,7 @@ export async function openPgliteDatabase(dir: string | null): Promise<Database> 
       );
     }
   }
+  if (dir && !fs.existsSync(path.join(dir, 'PG_VERSION'))) await createInChildProcess(dir);
   const db = dir ? await PGlite.create(dir) : await PGlite.create();
   const asQueryable = (target: Pick<PGlite, 'query'>): Queryable => ({
     async query<Row>(sql: string, params?: readonly unknown[]) {
@@ -34,4 +40,19 @@ export async function openPgliteDatabase(dir: string | null): Promise<Database> 
     },
     close: () => db.close(),
   };
+}
+
+/**
+ * Creating a database (initdb) grows the embedded engine's memory to about 900 MB, and
+ * WebAssembly memory never shrinks. Doing it in a short-lived child process keeps the
+ * long-running process at the few hundred MB that using a database needs.
+ */
+async function createInChildProcess(dir: string): Promise<void> {
+  const entry = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
+  const script = `const { PGlite } = await import(${JSON.stringify(entry)}); const db = await PGlite.create(process.argv[1]); await db.close();`;
+  try {
+    await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, dir]);
+  } catch (err) {
+    throw new InvalidInputError(`Could not create the database in ${dir}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  }
 }
