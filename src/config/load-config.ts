@@ -42,6 +42,28 @@ const configSchema = z.object({
     extraFreeMailDomains: z.array(z.string().toLowerCase()),
     extraRoleLocalParts: z.array(z.string().toLowerCase()),
   }),
+  google: z.object({
+    clientId: z.string(),
+    clientSecret: z.string(),
+    apiUrl: z.union([z.literal(''), urlWithScheme(['http', 'https'])]),
+    quotaUnitsPerSecond: z.number().positive(),
+    quotaShare: z.number().gt(0).max(1),
+    concurrency: z.number().int().min(1).max(100),
+    pubsubTopic: z.union([z.literal(''), z.string().regex(/^projects\/[^/]+\/topics\/[^/]+$/, 'projects/<project>/topics/<topic>')]),
+    pushToken: z.string(),
+  }),
+  sync: z.object({
+    mailWindowMonths: z.number().int().min(1).max(600),
+    skipCategories: z.array(z.enum(['primary', 'promotions', 'social', 'updates', 'forums'])),
+    pollMinutes: z.number().min(0.05),
+    calendarPastDays: z.number().int().min(0),
+    calendarFutureDays: z.number().int().min(0),
+  }),
+  http: z.object({
+    host: z.string().min(1),
+    port: z.number().int().min(0).max(65_535),
+    publicUrl: z.union([z.literal(''), urlWithScheme(['http', 'https'])]),
+  }),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
 });
 
@@ -83,6 +105,17 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.DATABASE_URL !== undefined) out.databaseUrl = env.DATABASE_URL;
   if (env.RAPPORT_QUEUE_PREFIX) out.queuePrefix = env.RAPPORT_QUEUE_PREFIX;
   if (env.RAPPORT_LOG_LEVEL) out.logLevel = env.RAPPORT_LOG_LEVEL;
+  const google: Record<string, unknown> = {};
+  if (env.RAPPORT_GOOGLE_CLIENT_ID) google.clientId = env.RAPPORT_GOOGLE_CLIENT_ID;
+  if (env.RAPPORT_GOOGLE_CLIENT_SECRET) google.clientSecret = env.RAPPORT_GOOGLE_CLIENT_SECRET;
+  if (env.RAPPORT_GOOGLE_API_URL !== undefined) google.apiUrl = env.RAPPORT_GOOGLE_API_URL;
+  if (env.RAPPORT_PUSH_TOKEN) google.pushToken = env.RAPPORT_PUSH_TOKEN;
+  if (Object.keys(google).length > 0) out.google = google;
+  const http: Record<string, unknown> = {};
+  if (env.RAPPORT_HTTP_HOST) http.host = env.RAPPORT_HTTP_HOST;
+  if (env.RAPPORT_HTTP_PORT) http.port = Number(env.RAPPORT_HTTP_PORT);
+  if (env.RAPPORT_PUBLIC_URL !== undefined) http.publicUrl = env.RAPPORT_PUBLIC_URL;
+  if (Object.keys(http).length > 0) out.http = http;
   if (env.RAPPORT_ME) {
     out.user = { addresses: env.RAPPORT_ME.split(',').map((a) => a.trim()).filter(Boolean) };
   }

@@ -46,6 +46,53 @@ export class NotFoundError extends Error {
   }
 }
 
+/**
+ * The provider refused the account's credentials for good (revoked, expired, password
+ * changed): the user must connect the account again. Never retried.
+ */
+export class ReauthRequiredError extends Error {
+  override readonly name = 'ReauthRequiredError';
+  constructor(
+    readonly provider: string,
+    readonly address: string,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(
+      `${provider} no longer accepts rapport's access to ${address} (${reason}). Run \`rapport accounts connect ${provider}\` to connect it again.`,
+      options,
+    );
+  }
+}
+
+/** The provider asked us to slow down, or failed for now; worth retrying after `retryAfterMs`. */
+export class ProviderBusyError extends Error {
+  override readonly name = 'ProviderBusyError';
+  constructor(
+    readonly provider: string,
+    readonly status: number | null,
+    readonly retryAfterMs: number | null,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The provider rejected a call for a reason retrying will not fix (bad request, missing permission). */
+export class ProviderRequestError extends Error {
+  override readonly name = 'ProviderRequestError';
+  constructor(
+    readonly provider: string,
+    readonly status: number | null,
+    readonly reason: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** Hides the password of a connection URL so it can be shown or logged. */
 export function redactUrl(url: string): string {
   try {

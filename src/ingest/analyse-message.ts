@@ -79,13 +79,12 @@ export function analyseCalendar(
   ctx: AnalysisContext,
 ): { meetings: MeetingRecord[]; errors: string[] } {
   const { events, errors } = parseCalendar(text);
-  const meetings = events.map((event) => ({
-    event,
-    source,
-    contacts: contactsOfEvent(event, ctx),
-    messageKey: null,
-  }));
-  return { meetings, errors };
+  return { meetings: events.map((event) => analyseEvent(event, source, ctx)), errors };
+}
+
+/** One calendar event (from a file, an invitation or a provider's calendar) as a meeting to store. */
+export function analyseEvent(event: CalendarEvent, source: string, ctx: AnalysisContext): MeetingRecord {
+  return { event, source, contacts: contactsOfEvent(event, ctx), messageKey: null };
 }
 
 function contactsOfMessage(

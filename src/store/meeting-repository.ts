@@ -137,3 +137,15 @@ export async function linkMeetingsToOutreach(tx: Queryable, meetingIds: readonly
     [meetingIds],
   );
 }
+
+/** Marks meetings cancelled and takes them out of the contacts' logs; returns those changed. */
+export async function cancelMeetings(tx: Queryable, meetingIds: readonly number[]): Promise<number[]> {
+  if (meetingIds.length === 0) return [];
+  const rows = await tx.query<{ id: number; uid: string; recurrence_id: string }>(
+    `update meeting set status = 'cancelled', updated_at = now()
+     where id = any($1::int[]) and status <> 'cancelled' returning id, uid, recurrence_id`,
+    [meetingIds],
+  );
+  for (const r of rows) await deleteInteractionsBySource(tx, `meeting:${r.uid}:${r.recurrence_id}`);
+  return rows.map((r) => r.id);
+}

@@ -27,7 +27,11 @@ export async function loadThreadFacts(
      union select thread_id from meeting where id = any($2::int[]) and thread_id is not null`,
     [messageRowIds, meetingIds],
   );
-  const ids = threads.map((t) => t.thread_id);
+  return loadThreadFactsOf(tx, threads.map((t) => t.thread_id));
+}
+
+/** The facts of the named threads. */
+export async function loadThreadFactsOf(tx: Queryable, ids: readonly number[]): Promise<ThreadFacts[]> {
   if (ids.length === 0) return [];
   const messages = await tx.query<{
     thread_id: number; direction: Direction; sent_at: Date | null; labels: { labels?: Label[]; signals?: string[] } | null; counterpart: string | null;

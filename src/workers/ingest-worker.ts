@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Config } from '../config/load-config.ts';
 import type { MessageClassifier } from '../core/detection.ts';
-import type { MeetingRecord, MessageRecord, SourceFailure, SourceRef } from '../core/types.ts';
+import type { MeetingRecord, MessageRecord, SourceFailure } from '../core/types.ts';
 import { analyseCalendar, analyseMessage, type AnalysisContext } from '../ingest/analyse-message.ts';
 import { DEFAULT_FREE_MAIL_DOMAINS } from '../ingest/company-from-domain.ts';
 import { parseMessage } from '../ingest/parse-message.ts';
@@ -11,7 +11,7 @@ import type { Database, Queryable } from '../store/database.ts';
 import { recordFailures } from '../store/failure-repository.ts';
 import { linkMeetingsToOutreach, recordMeeting } from '../store/meeting-repository.ts';
 import { recordMessageBatch } from '../store/message-batch.ts';
-import { loadThreadFacts, saveThreadStates } from '../store/thread-state-repository.ts';
+import { loadThreadFacts, loadThreadFactsOf, saveThreadStates, type ThreadFacts } from '../store/thread-state-repository.ts';
 import { threadState } from '../detect/thread-state.ts';
 import type { IngestBatchData, IngestBatchResult } from './queue-map.ts';
 
@@ -21,65 +21,95 @@ export interface IngestDeps {
   classifier: MessageClassifier;
 }
 
-/** One item of a batch, read and analysed, ready to be written. */
-type Prepared =
-  | { ref: SourceRef; message: MessageRecord; meetings: MeetingRecord[] }
-  | { ref: SourceRef; message: null; meetings: MeetingRecord[] };
+/** One message or calendar file to ingest, already read: from an export or a provider. */
+export interface RawItem {
+  /** Where it came from, stored on the message: `path`, `path#index`, `gmail:<account>/<id>`. */
+  source: string;
+  format: 'mbox' | 'raw' | 'ics';
+  /** Its bytes, or why they could not be read. */
+  raw: Buffer | Error;
+  /** Where a failure is recorded: the file (or provider) and the position in it. */
+  failure: { path: string; position: number };
+}
 
-/**
- * Processes one `ingest-batch` job. Reading and parsing happen first, outside the
- * database; then the batch is written in one transaction with a fixed number of
- * statements. If that fails, the items are written one by one, each under a savepoint,
- * so one bad message costs only itself. Running a job twice stores nothing twice
- * (messages are unique on their Message-ID).
- */
+/** One item of a batch, read and analysed, ready to be written. */
+type Prepared = { item: RawItem; message: MessageRecord | null; meetings: MeetingRecord[] };
+
+/** What ingesting a list of items did, with each item's message key (null: no message). */
+export interface IngestOutcome {
+  result: IngestBatchResult;
+  messageKeys: (string | null)[];
+}
+
+/** Processes one `ingest-batch` job: reads the referenced bytes, then ingests them. */
 export async function processIngestBatch(
   deps: IngestDeps,
   job: Pick<Job<IngestBatchData>, 'data'>,
 ): Promise<IngestBatchResult> {
+  const raws = await readSources(job.data.refs);
+  const items = job.data.refs.map((ref, i): RawItem => ({
+    source: ref.format === 'mbox' ? `${ref.path}#${ref.index}` : ref.path,
+    format: ref.format,
+    raw: raws[i]!,
+    failure: { path: ref.path, position: ref.index },
+  }));
+  return (await ingestRawItems(deps, job.data.accountId, items)).result;
+}
+
+/**
+ * Parses and analyses every item outside the database, then writes them in one
+ * transaction with a fixed number of statements. If that fails, the items are written
+ * one by one, each under a savepoint, so one bad message costs only itself. Ingesting
+ * the same items twice stores nothing twice (messages are unique on their Message-ID).
+ */
+export async function ingestRawItems(
+  deps: IngestDeps,
+  accountId: number,
+  items: readonly RawItem[],
+): Promise<IngestOutcome> {
   const ctx = await analysisContext(deps);
   const result: IngestBatchResult = { stored: 0, duplicates: 0, failed: 0, meetings: 0 };
   const failures: SourceFailure[] = [];
-  const fail = (ref: SourceRef, err: unknown) => {
+  const failed = new Set<RawItem>();
+  const fail = (item: RawItem, err: unknown) => {
     if (isTransientDatabaseError(err)) throw err;
     result.failed += 1;
-    failures.push({ path: ref.path, position: ref.index, reason: reasonOf(err) });
+    failed.add(item);
+    failures.push({ ...item.failure, reason: reasonOf(err) });
   };
   const prepared: Prepared[] = [];
-  const raws = await readSources(job.data.refs);
-  for (const [i, ref] of job.data.refs.entries()) {
+  for (const item of items) {
     try {
-      const raw = raws[i]!;
-      if (raw instanceof Error) throw raw;
-      prepared.push(await prepare(ref, raw, ctx));
+      if (item.raw instanceof Error) throw item.raw;
+      prepared.push(await prepare(item, item.raw, ctx));
     } catch (err) {
-      fail(ref, err);
+      fail(item, err);
     }
   }
   await deps.db.transaction(async (tx) => {
-    const write = (items: Prepared[]) =>
-      withSavepoint(tx, () => writeItems(tx, items, job.data.accountId, deps.config, result));
+    const write = (batch: Prepared[]) =>
+      withSavepoint(tx, () => writeItems(tx, batch, accountId, deps.config, result));
     try {
       await write(prepared);
     } catch (err) {
       if (isTransientDatabaseError(err)) throw err;
-      for (const item of prepared) await write([item]).catch((e: unknown) => fail(item.ref, e));
+      for (const p of prepared) await write([p]).catch((e: unknown) => fail(p.item, e));
     }
   });
   await recordFailures(deps.db, failures);
-  return result;
+  const keyOf = new Map(prepared.map((p) => [p.item, p.message?.messageKey ?? null]));
+  return { result, messageKeys: items.map((item) => (failed.has(item) ? null : (keyOf.get(item) ?? null))) };
 }
 
-async function prepare(ref: SourceRef, raw: Buffer, ctx: AnalysisContext): Promise<Prepared> {
-  const source = ref.format === 'mbox' ? `${ref.path}#${ref.index}` : ref.path;
-  if (ref.format === 'ics') {
-    const { meetings, errors } = analyseCalendar(raw.toString('utf8'), source, ctx);
+async function prepare(item: RawItem, raw: Buffer, ctx: AnalysisContext): Promise<Prepared> {
+  if (item.format === 'ics') {
+    const { meetings, errors } = analyseCalendar(raw.toString('utf8'), item.source, ctx);
     // A calendar of only tasks or time zones has nothing to import; that is not an error.
     if (meetings.length === 0 && errors.length > 0) throw new Error(errors[0]);
-    return { ref, message: null, meetings };
+    return { item, message: null, meetings };
   }
-  const { message, meetings } = analyseMessage(await parseMessage(raw), source, ctx);
-  return { ref, message, meetings };
+  const { message, meetings } = analyseMessage(await parseMessage(raw), item.source, ctx);
+  return { item, message, meetings };
 }
 
 /** Writes items and adds their counts to `result` only once all are written. */
@@ -124,8 +154,16 @@ async function writeItems(
 }
 
 /** Recomputes the outreach state of every thread the batch touched. */
-async function refreshThreadStates(tx: Queryable, messageRowIds: number[], meetingIds: number[]): Promise<void> {
-  const facts = await loadThreadFacts(tx, messageRowIds, meetingIds);
+export async function refreshThreadStates(tx: Queryable, messageRowIds: number[], meetingIds: number[]): Promise<void> {
+  await saveStates(tx, await loadThreadFacts(tx, messageRowIds, meetingIds));
+}
+
+/** Recomputes the outreach state of the named threads (after messages left them, say). */
+export async function refreshThreadStatesOf(tx: Queryable, threadIds: readonly number[]): Promise<void> {
+  await saveStates(tx, await loadThreadFactsOf(tx, threadIds));
+}
+
+async function saveStates(tx: Queryable, facts: ThreadFacts[]): Promise<void> {
   const now = new Date();
   await saveThreadStates(
     tx,
@@ -145,7 +183,7 @@ async function withSavepoint(tx: Queryable, work: () => Promise<void>): Promise<
   }
 }
 
-async function analysisContext(deps: IngestDeps): Promise<AnalysisContext> {
+export async function analysisContext(deps: IngestDeps): Promise<AnalysisContext> {
   const known = await addUserAddresses(deps.db, []);
   return {
     userAddresses: new Set([...deps.config.user.addresses, ...known]),

@@ -10,6 +10,29 @@ export interface JobTypes {
     data: IngestBatchData;
     result: IngestBatchResult;
   };
+  sync: {
+    name: SyncJobName;
+    data: SyncJobData;
+    result: SyncJobResult;
+  };
+}
+
+/** `mail` and `calendar` sync one account; `poll` starts both for every connected account. */
+export type SyncJobName = 'mail' | 'calendar' | 'poll';
+
+export interface SyncJobData {
+  /** Absent for `poll`. */
+  accountId?: number;
+}
+
+export interface SyncJobResult {
+  status: 'synced' | 'needs_reauth' | 'skipped' | 'polled';
+  mode?: 'full' | 'partial';
+  /** Messages or events stored, and removed or cancelled. */
+  stored?: number;
+  removed?: number;
+  /** `poll`: how many syncs it asked for. */
+  requested?: number;
 }
 
 export type QueueName = keyof JobTypes;

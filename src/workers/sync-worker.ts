@@ -1,0 +1,170 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ReauthRequiredError } from '../core/errors.ts';
+import type { GoogleTokens } from '../integrations/google/google-auth.ts';
+import { DEFAULT_CALL_POLICY, type CallPolicy } from '../integrations/google/google-call.ts';
+import { openGoogleSession, type GoogleSession } from '../integrations/google/google-session.ts';
+import { syncGmailMail, type SyncProgress } from '../integrations/google/gmail-mail-sync.ts';
+import { syncGoogleCalendar } from '../integrations/google/calendar-sync.ts';
+import { renewGmailWatch } from '../integrations/google/gmail-watch.ts';
+import {
+  findAccount,
+  listAccounts,
+  saveAccountTokens,
+  saveCalendarCursor,
+  saveMailCursor,
+  setSyncProgress,
+  setSyncStatus,
+  setWatchExpiry,
+  type AccountRow,
+} from '../store/account-repository.ts';
+import type { SecretBox } from '../store/secret-box.ts';
+import { calendarSinkFor, mailSinkFor } from './account-sinks.ts';
+import type { IngestDeps } from './ingest-worker.ts';
+import type { SyncJobData, SyncJobName, SyncJobResult } from './queue-map.ts';
+import type { TypedQueue } from './queues.ts';
+import { redisQuotaGate } from './redis-quota-gate.ts';
+
+export interface SyncDeps extends IngestDeps {
+  redis: Redis;
+  secrets: SecretBox;
+  /** Tests shorten the back-off; everything else uses the defaults. */
+  callPolicy?: Partial<Omit<CallPolicy, 'gate'>>;
+  now?: () => Date;
+}
+
+/** Job options of every sync job: one job id per account and kind keeps syncs one at a time. */
+export const SYNC_JOB_OPTIONS = {
+  attempts: 6,
+  backoff: { type: 'exponential' as const, delay: 2_000 },
+  // Removed when done or failed, so that the next request with the same id is accepted.
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
+/** The job id that makes a second request for the same sync a no-op while one waits. */
+export function syncJobId(kind: Exclude<SyncJobName, 'poll'>, accountId: number): string {
+  return `${kind}-${accountId}`;
+}
+
+/**
+ * Asks for a sync of one account. While one is queued, asking again adds nothing; while
+ * one runs, asking again leaves a note that makes it run once more when it ends, so a
+ * push that arrives during a sync is never lost.
+ */
+export async function requestSync(
+  queue: TypedQueue<'sync'>,
+  redis: Redis,
+  prefix: string,
+  kind: Exclude<SyncJobName, 'poll'>,
+  accountId: number,
+): Promise<string> {
+  await redis.set(againKey(prefix, kind, accountId), '1', 'EX', 3600);
+  const jobId = syncJobId(kind, accountId);
+  await queue.add(kind, { accountId }, { ...SYNC_JOB_OPTIONS, jobId });
+  return jobId;
+}
+
+const againKey = (prefix: string, kind: string, accountId: number) => `${prefix}:sync-again:${kind}:${accountId}`;
+
+/** Processes one job of the `sync` queue. */
+export async function processSyncJob(
+  deps: SyncDeps,
+  job: Pick<Job<SyncJobData, SyncJobResult, SyncJobName>, 'name' | 'data' | 'updateProgress'>,
+  queue?: TypedQueue<'sync'>,
+): Promise<SyncJobResult> {
+  if (job.name === 'poll') return pollAll(deps, queue);
+  const account = job.data.accountId === undefined ? null : await findAccount(deps.db, job.data.accountId);
+  if (!account || account.provider !== 'gmail' || !account.tokensSealed) return { status: 'skipped' };
+  // A revoked account waits for the user to reconnect; syncing it would only fail again.
+  if (account.syncStatus === 'needs_reauth') return { status: 'needs_reauth' };
+  const again = againKey(deps.config.queuePrefix, job.name, account.id);
+  try {
+    let result: SyncJobResult;
+    let current = account;
+    for (;;) {
+      await deps.redis.del(again);
+      const session = sessionFor(deps, current);
+      result = job.name === 'mail' ? await syncMail(deps, current, session, job) : await syncCalendar(deps, current, session);
+      if ((await deps.redis.exists(again)) === 0) return result;
+      current = (await findAccount(deps.db, account.id)) ?? current;
+    }
+  } catch (err) {
+    if (err instanceof ReauthRequiredError) {
+      await setSyncStatus(deps.db, account.id, 'needs_reauth', err.message);
+      throw new UnrecoverableError(err.message);
+    }
+    await setSyncStatus(deps.db, account.id, 'error', err instanceof Error ? err.message : String(err));
+    throw err;
+  }
+}
+
+function sessionFor(deps: SyncDeps, account: AccountRow): GoogleSession {
+  const google = deps.config.google;
+  return openGoogleSession({
+    settings: google,
+    tokens: deps.secrets.open<GoogleTokens>(account.tokensSealed!),
+    address: account.address,
+    policy: {
+      ...DEFAULT_CALL_POLICY,
+      ...deps.callPolicy,
+      gate: redisQuotaGate(deps.redis, `${deps.config.queuePrefix}:quota:${account.id}`, {
+        unitsPerWindow: google.quotaUnitsPerSecond * google.quotaShare,
+      }),
+    },
+    onTokens: (tokens) => void saveAccountTokens(deps.db, account.id, deps.secrets.seal(tokens)).catch(() => undefined),
+  });
+}
+
+async function syncMail(
+  deps: SyncDeps,
+  account: AccountRow,
+  session: GoogleSession,
+  job: Pick<Job, 'updateProgress'>,
+): Promise<SyncJobResult> {
+  const now = deps.now?.() ?? new Date();
+  const windowStart = new Date(now);
+  windowStart.setUTCMonth(windowStart.getUTCMonth() - deps.config.sync.mailWindowMonths);
+  const sink = mailSinkFor(deps, account, (update: SyncProgress) => void job.updateProgress({ ...update }).catch(() => undefined));
+  const result = await syncGmailMail(
+    session,
+    account.mailCursor,
+    { windowStart, skipCategories: deps.config.sync.skipCategories, concurrency: deps.config.google.concurrency },
+    sink,
+  );
+  await saveMailCursor(deps.db, account.id, result.cursor);
+  await setSyncProgress(deps.db, account.id, { phase: 'done', done: result.fetched, total: result.fetched });
+  const topic = deps.config.google.pubsubTopic;
+  // Google asks for a daily renewal; a watch lasts 7 days.
+  if (topic && (!account.watchExpiresAt || account.watchExpiresAt.getTime() - now.getTime() < 6 * 86_400_000)) {
+    await setWatchExpiry(deps.db, account.id, await renewGmailWatch(session, topic));
+  }
+  return { status: 'synced', mode: result.mode, stored: result.fetched, removed: result.removed };
+}
+
+async function syncCalendar(deps: SyncDeps, account: AccountRow, session: GoogleSession): Promise<SyncJobResult> {
+  const now = deps.now?.() ?? new Date();
+  const windowStart = new Date(now.getTime() - deps.config.sync.calendarPastDays * 86_400_000);
+  const windowEnd = new Date(now.getTime() + deps.config.sync.calendarFutureDays * 86_400_000);
+  const result = await syncGoogleCalendar(
+    session,
+    account.calendarCursor,
+    { windowStart, windowEnd },
+    calendarSinkFor(deps, account, windowStart),
+  );
+  await saveCalendarCursor(deps.db, account.id, result.cursor);
+  return { status: 'synced', mode: result.mode, stored: result.upserted, removed: result.cancelled };
+}
+
+/** The scheduled poll: a sync of mail and calendar for every connected, working account. */
+async function pollAll(deps: SyncDeps, queue: TypedQueue<'sync'> | undefined): Promise<SyncJobResult> {
+  if (!queue) return { status: 'skipped' };
+  let requested = 0;
+  for (const account of await listAccounts(deps.db)) {
+    if (account.provider !== 'gmail' || account.syncStatus === 'needs_reauth' || !account.tokensSealed) continue;
+    await requestSync(queue, deps.redis, deps.config.queuePrefix, 'mail', account.id);
+    await requestSync(queue, deps.redis, deps.config.queuePrefix, 'calendar', account.id);
+    requested += 2;
+  }
+  return { status: 'polled', requested };
+}
