@@ -18,9 +18,8 @@ import { loadConfig } from '../src/config/load-config.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { runImport, type ImportProgress } from '../src/workers/import-runner.ts';
 import { connectRedis } from '../src/workers/redis-connection.ts';
+import { ME, readSources, renameMessageId } from './enron-corpus.ts';
 
-const ENRON_DIR = path.resolve(process.cwd(), '../shared/data/enron/kaminski-v');
-const ME = 'vince.kaminski@enron.com';
 // The options src/ingest/parse-message.ts uses, so both rates parse the same way.
 const PARSER_OPTIONS = { skipTextToHtml: true, skipImageLinks: true, skipTextLinks: true } as const;
 const TARGETS = { rate: 1_000, rssMb: 400, ratio: 0.6 };
@@ -32,21 +31,6 @@ function messageCount(): number {
   const n = Number(values.messages);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--messages must be a positive integer, not ${values.messages}`);
   return n;
-}
-
-/** The raw RFC 822 files `kaminski-v/<folder>/<file>`, sorted so every run builds the same mbox. */
-function readSources(): Buffer[] {
-  if (!fs.existsSync(ENRON_DIR)) {
-    console.error(`The shared Enron files are missing: ${ENRON_DIR} (the benchmark needs ../shared/data).`);
-    process.exit(1);
-  }
-  const dirs = fs.readdirSync(ENRON_DIR, { withFileTypes: true }).filter((d) => d.isDirectory());
-  const files = dirs.flatMap((d) =>
-    fs.readdirSync(path.join(ENRON_DIR, d.name), { withFileTypes: true })
-      .filter((f) => f.isFile())
-      .map((f) => path.join(ENRON_DIR, d.name, f.name)),
-  );
-  return files.sort().map((f) => fs.readFileSync(f));
 }
 
 /** Streams N messages into an mbox, repeating the sources; memory stays at one message. */
@@ -68,29 +52,6 @@ function mboxEntry(raw: Buffer, copy: number): string {
   text = text.replace(/^(>*From )/gm, '>$1');
   if (!text.endsWith('\n')) text += '\n';
   return `From sender@host Mon Jan  1 00:00:00 2001\n${text}\n`;
-}
-
-const COPY_SPACING_MS = 120 * 86_400_000;
-
-/**
- * Makes copy N a different message of a longer mailbox rather than a duplicate: every id in
- * Message-ID, In-Reply-To and References gets `.copyN` (`<x@y>` → `<x.copyN@y>`), so
- * copies thread among themselves, and the Date moves N × 120 days on, past the window in
- * which replies join a thread by subject. Otherwise every copy would pile into the
- * original's threads, which no real mailbox does.
- */
-function renameMessageId(text: string, copy: number): string {
-  const headerEnd = text.search(/\r?\n\r?\n/);
-  const head = headerEnd === -1 ? text : text.slice(0, headerEnd);
-  const renamed = head
-    .replace(/^(Message-ID|In-Reply-To|References):[^\r\n]*(\r?\n[ \t][^\r\n]*)*/gim, (header) =>
-      header.replace(/<([^@>\s]+)@/g, `<$1.copy${copy}@`),
-    )
-    .replace(/^Date:[ \t]*([^\r\n]*)/im, (line, value: string) => {
-      const time = Date.parse(value.replace(/\s*\([A-Z]+\)\s*$/, ''));
-      return Number.isNaN(time) ? line : `Date: ${new Date(time + copy * COPY_SPACING_MS).toUTCString()}`;
-    });
-  return renamed + text.slice(head.length);
 }
 
 /** Messages per second of simpleParser alone, sequentially, as the ingest worker parses. */

@@ -1,6 +1,8 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { accountsConnectCommand, accountsListCommand, syncCommand } from './cli/accounts-command.ts';
 import { classifyCommand } from './cli/classify-command.ts';
 import { importCommand } from './cli/import-command.ts';
+import { startCommand } from './cli/start-command.ts';
 import { contactsCommand, exportCommand, logCommand, meetingsCommand } from './cli/log-commands.ts';
 import { loadConfig } from './config/load-config.ts';
 import { ConfigError, InvalidInputError, NotFoundError, ServiceUnavailableError } from './core/errors.ts';
@@ -63,6 +65,51 @@ program
   .action((opts: { format: 'csv' | 'json' | 'vcf'; out?: string; dataDir?: string }) =>
     exportCommand(configFor(opts), opts.format, opts.out),
   );
+
+const accounts = program
+  .command('accounts')
+  .description('connected mail and calendar accounts: status, last sync, counts')
+  .option('--json', 'print JSON')
+  .addOption(dataDirOption())
+  .action((opts: { json?: boolean; dataDir?: string }) => accountsListCommand(configFor(opts), !!opts.json));
+
+accounts
+  .command('connect')
+  .description('connect a mailbox and calendar (gmail): opens the consent page, then syncs')
+  .argument('<provider>', 'gmail')
+  .option('--no-open', 'print the consent URL without opening a browser')
+  .option('--no-sync', 'do not run the first sync here (a running rapport service will)')
+  .addOption(dataDirOption())
+  .action((provider: string, opts: { open: boolean; sync: boolean; dataDir?: string }) =>
+    accountsConnectCommand(configFor(opts), provider, { open: opts.open, sync: opts.sync }),
+  );
+
+program
+  .command('sync')
+  .description("sync a connected account's mail and calendar now, with a progress bar")
+  .argument('<account>', 'account id or address')
+  .addOption(dataDirOption())
+  .action((account: string, opts: { dataDir?: string }) => syncCommand(configFor(opts), account));
+
+program
+  .command('start')
+  .description('run rapport: syncs, scheduled polls, and the web server for sign-ins and push notifications')
+  .addOption(dataDirOption())
+  .action((opts: { dataDir?: string }) => startCommand(configFor(opts)));
+
+const emulate = program.command('emulate').description('local emulators of provider APIs, for trying rapport without a real account');
+
+emulate
+  .command('google')
+  .description('serve a Gmail and Google Calendar emulator, seeded from a folder of messages and .ics files')
+  .option('--port <port>', 'port to listen on', (v) => Number(v), 4010)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--seed <dir>', 'folder of raw messages (.eml, maildir, .mbox) and .ics files')
+  .option('--user <address>', 'whose mailbox the seed is (default: who sent the most messages)')
+  .action(async (opts: { port: number; host: string; seed?: string; user?: string }) => {
+    const { emulateGoogleCommand } = await import('./cli/emulate-command.ts');
+    await emulateGoogleCommand(opts);
+  });
 
 // `rapport contacts | head` closes the pipe early: that is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

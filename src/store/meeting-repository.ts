@@ -20,11 +20,17 @@ export async function recordMeeting(
   messageRowId: number | null,
 ): Promise<MeetingOutcome> {
   const event = record.event;
-  const [current] = await tx.query<{ id: number; sequence: number }>(
-    'select id, sequence from meeting where uid = $1 and recurrence_id = $2',
+  const [current] = await tx.query<{ id: number; sequence: number; source: string }>(
+    'select id, sequence, source from meeting where uid = $1 and recurrence_id = $2',
     [event.uid, event.recurrenceId ?? ''],
   );
   if (current && event.sequence < current.sequence) return { status: 'unchanged', meetingId: current.id };
+  // A connected calendar shows the event as it is now; an invitation in the mail, as it
+  // was when sent. At the same SEQUENCE the calendar wins, whichever arrives first.
+  if (current && messageRowId !== null && event.sequence === current.sequence && isCalendarSource(current.source)) {
+    await tx.query('update meeting set message_id = coalesce(message_id, $2) where id = $1', [current.id, messageRowId]);
+    return { status: 'unchanged', meetingId: current.id };
+  }
   const isReplyToKnown = current !== undefined && event.method === 'REPLY';
   const meetingId = current
     ? isReplyToKnown
@@ -33,6 +39,11 @@ export async function recordMeeting(
     : await insertMeeting(tx, record, messageRowId);
   await recordAttendees(tx, meetingId, record);
   return { status: current ? 'updated' : 'created', meetingId };
+}
+
+/** Sources written by a provider's calendar sync (`gmail-calendar:<account>/<event>`). */
+export function isCalendarSource(source: string): boolean {
+  return /^[a-z]+-calendar:/.test(source);
 }
 
 async function insertMeeting(tx: Queryable, r: MeetingRecord, messageRowId: number | null): Promise<number> {

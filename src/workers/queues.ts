@@ -18,13 +18,23 @@ export function openQueue<Q extends QueueName>(name: Q, connection: Redis, prefi
 export function startWorker<Q extends QueueName>(
   name: Q,
   processor: Processor<JobTypes[Q]['data'], JobTypes[Q]['result'], JobTypes[Q]['name']>,
-  options: { connection: Redis; prefix: string; concurrency: number },
+  options: {
+    connection: Redis;
+    prefix: string;
+    concurrency: number;
+    /** How long a job's lock lasts without renewal: a worker that dies frees its job after this. */
+    lockDuration?: number;
+    /** How often stalled jobs (of dead workers) are looked for and put back. */
+    stalledInterval?: number;
+  },
 ): { worker: TypedWorker<Q>; close(): Promise<void> } {
   const connection = options.connection.duplicate();
   const worker: TypedWorker<Q> = new Worker(name, processor, {
     connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
+    ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
+    ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
   });
   return {
     worker,

@@ -1,3 +1,4 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ReauthRequiredError } from '../core/errors.ts';
@@ -5,7 +6,7 @@ import type { GoogleTokens } from '../integrations/google/google-auth.ts';
 import { DEFAULT_CALL_POLICY, type CallPolicy } from '../integrations/google/google-call.ts';
 import { openGoogleSession, type GoogleSession } from '../integrations/google/google-session.ts';
 import { syncGmailMail, type SyncProgress } from '../integrations/google/gmail-mail-sync.ts';
-import { syncGoogleCalendar } from '../integrations/google/calendar-sync.ts';
+import { openCalendarChannel, stopCalendarChannel, syncGoogleCalendar } from '../integrations/google/calendar-sync.ts';
 import { renewGmailWatch } from '../integrations/google/gmail-watch.ts';
 import {
   findAccount,
@@ -14,6 +15,7 @@ import {
   saveCalendarCursor,
   saveMailCursor,
   setSyncProgress,
+  setCalendarChannel,
   setSyncStatus,
   setWatchExpiry,
   type AccountRow,
@@ -153,7 +155,23 @@ async function syncCalendar(deps: SyncDeps, account: AccountRow, session: Google
     calendarSinkFor(deps, account, windowStart),
   );
   await saveCalendarCursor(deps.db, account.id, result.cursor);
+  await renewCalendarChannel(deps, account, session, now);
   return { status: 'synced', mode: result.mode, stored: result.upserted, removed: result.cancelled };
+}
+
+/**
+ * Keeps a push channel open on the calendar when rapport has a public address to be
+ * called at (Google delivers only to HTTPS). The new channel opens before the old stops.
+ */
+async function renewCalendarChannel(deps: SyncDeps, account: AccountRow, session: GoogleSession, now: Date): Promise<void> {
+  const base = deps.config.http.publicUrl;
+  const old = account.calendarChannel;
+  if (!base || (old && Date.parse(old.expiresAt) - now.getTime() > 86_400_000)) return;
+  const token = `acct=${account.id};${randomBytes(16).toString('hex')}`;
+  const address = new URL('/webhooks/google-calendar', base).toString();
+  const channel = await openCalendarChannel(session, address, randomUUID(), token);
+  await setCalendarChannel(deps.db, account.id, channel);
+  if (old) await stopCalendarChannel(session, old).catch(() => undefined);
 }
 
 /** The scheduled poll: a sync of mail and calendar for every connected, working account. */

@@ -87,3 +87,39 @@ async function listAndApply(
   if (mode === 'full') await sink.keepOnly(seen);
   return { cursor: syncToken, mode, upserted, cancelled };
 }
+
+/** A push channel on the primary calendar, as Google confirms it. */
+export interface CalendarChannelInfo {
+  id: string;
+  resourceId: string;
+  token: string;
+  expiresAt: string;
+}
+
+/**
+ * Opens a channel that POSTs to `address` when the calendar changes. Channels cannot be
+ * renewed: open a new one before the old lapses, then stop the old one.
+ */
+export async function openCalendarChannel(
+  session: GoogleSession,
+  address: string,
+  channelId: string,
+  token: string,
+): Promise<CalendarChannelInfo> {
+  const reply = await session.call(0, () =>
+    session.calendar.events.watch({
+      calendarId: 'primary',
+      requestBody: { id: channelId, type: 'web_hook', address, token, params: { ttl: '604800' } },
+    }),
+  );
+  return {
+    id: reply.id ?? channelId,
+    resourceId: reply.resourceId ?? '',
+    token,
+    expiresAt: new Date(Number(reply.expiration ?? Date.now() + 604_800_000)).toISOString(),
+  };
+}
+
+export async function stopCalendarChannel(session: GoogleSession, channel: { id: string; resourceId: string }): Promise<void> {
+  await session.call(0, () => session.calendar.channels.stop({ requestBody: { id: channel.id, resourceId: channel.resourceId } }));
+}

@@ -209,17 +209,24 @@ async function fetchAndStore(
 ): Promise<number> {
   const batchSize = options.storeBatch ?? 50;
   const skipLabels = skippedCategoryLabels(options);
+  const chunks: string[][] = [];
+  for (let start = 0; start < ids.length; start += batchSize) chunks.push(ids.slice(start, start + batchSize));
+  const fetchChunk = (chunk: readonly string[]) => mapConcurrent(chunk, options.concurrency, (id) => fetchRaw(session, id));
   let done = alreadyDone;
   let stored = 0;
-  for (let start = 0; start < ids.length; start += batchSize) {
-    const chunk = ids.slice(start, start + batchSize);
-    const results = await mapConcurrent(chunk, options.concurrency, (id) => fetchRaw(session, id));
+  // The next chunk is being fetched while this one is written, so the quota keeps flowing.
+  let next = chunks.length > 0 ? fetchChunk(chunks[0]!) : null;
+  for (let i = 0; i < chunks.length; i++) {
+    const results = await next!;
+    next = i + 1 < chunks.length ? fetchChunk(chunks[i + 1]!) : null;
+    // A failed prefetch is reported when its turn comes, not as an unhandled rejection now.
+    next?.catch(() => undefined);
     const keep = results.filter(
       (m): m is FetchedMessage => m !== null && !m.labelIds.some((l) => EXCLUDED_LABELS.has(l) || skipLabels.has(l)),
     );
     await sink.store(keep);
     stored += keep.length;
-    done += chunk.length;
+    done += chunks[i]!.length;
     await sink.progress({ phase: 'fetching', done, total });
   }
   return stored;
