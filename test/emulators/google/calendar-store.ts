@@ -75,7 +75,7 @@ export class CalendarStore {
       id,
       status: input.status ?? 'confirmed',
       iCalUID: input.iCalUID ?? `${id}@google.com`,
-      sequence: 0,
+      sequence: input.sequence ?? 0,
       createdMs: nowMs,
       updatedMs: nowMs,
       changeSeq: 0,

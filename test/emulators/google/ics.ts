@@ -133,10 +133,12 @@ function readEvent(calendar: Component, vevent: Component, method: string): IcsE
     })),
     ...(recurrence.length > 0 ? { recurrence } : {}),
   };
+  const sequence = Number(vevent.getFirstPropertyValue('sequence') ?? 0) || 0;
+  if (sequence > 0) input.sequence = sequence;
   const recurrenceIdProp = vevent.getFirstProperty('recurrence-id');
   return {
     uid,
-    sequence: Number(vevent.getFirstPropertyValue('sequence') ?? 0) || 0,
+    sequence,
     recurrenceId: recurrenceIdProp ? timeOf(calendar, recurrenceIdProp) : null,
     input,
   };

@@ -158,5 +158,7 @@ export interface CalendarEventInput {
   /** e.g. ['RRULE:FREQ=WEEKLY;COUNT=4'], also EXDATE/RDATE lines. */
   recurrence?: string[];
   iCalUID?: string;
+  /** The iCalendar SEQUENCE the event starts at (an imported invitation keeps its own). */
+  sequence?: number;
   status?: 'confirmed' | 'tentative' | 'cancelled';
 }
