@@ -138,7 +138,8 @@ async function syncWithBar(app: QueueApp, service: ReturnType<typeof startSyncSe
     bar.stop();
   }
   const account = await findAccount(app.db, accountId);
-  const lines = [`${address}: ${account?.messageCount ?? 0} messages and ${account?.meetingCount ?? 0} calendar events in the log.`];
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+  const lines = [`${address}: ${count(account?.messageCount ?? 0, 'message')} and ${count(account?.meetingCount ?? 0, 'calendar event')} in the log.`];
   for (const [kind, result] of Object.entries(outcome)) {
     if (result instanceof Error) {
       lines.push(`${kind} sync failed: ${result.message}`);

@@ -26,7 +26,8 @@ export interface HttpDeps {
  * logged; request logging is off.
  */
 export function buildHttpServer(deps: HttpDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  // Closing must not wait for a browser's idle keep-alive connection.
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   const prefix = deps.config.queuePrefix;
 
   app.addHook('onSend', async (_request, reply) => {

@@ -68,7 +68,9 @@ export async function runAccountSync(
   onProgress: (p: { phase: string; done: number; total: number }) => void = () => undefined,
 ): Promise<SyncOutcome> {
   const { config, redis } = service.deps;
-  const events = new QueueEvents('sync', { connection: redis.duplicate(), prefix: config.queuePrefix });
+  // QueueEvents blocks its connection while it reads; BullMQ does not close one it was given.
+  const connection = redis.duplicate();
+  const events = new QueueEvents('sync', { connection, prefix: config.queuePrefix });
   await events.waitUntilReady();
   try {
     const ids = { mail: syncJobId('mail', accountId), calendar: syncJobId('calendar', accountId) };
@@ -83,6 +85,7 @@ export async function runAccountSync(
     return { mail, calendar };
   } finally {
     await events.close();
+    connection.disconnect();
   }
 }
 
