@@ -111,7 +111,7 @@ function sessionFor(deps: SyncDeps, account: AccountRow): GoogleSession {
       ...DEFAULT_CALL_POLICY,
       ...deps.callPolicy,
       gate: redisQuotaGate(deps.redis, `${deps.config.queuePrefix}:quota:${account.id}`, {
-        unitsPerWindow: google.quotaUnitsPerSecond * google.quotaShare,
+        unitsPerSecond: google.quotaUnitsPerSecond * google.quotaShare,
       }),
     },
     onTokens: (tokens) => void saveAccountTokens(deps.db, account.id, deps.secrets.seal(tokens)).catch(() => undefined),

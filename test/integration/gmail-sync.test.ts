@@ -3,11 +3,12 @@ import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/load-config.ts';
 import { findAccount } from '../../src/store/account-repository.ts';
+import type { SecretBox } from '../../src/store/secret-box.ts';
 import { listContacts } from '../../src/store/contact-queries.ts';
 import { allHeldProviderIds } from '../../src/store/provider-message-repository.ts';
 import { runImport } from '../../src/workers/import-runner.ts';
 import { connectRedis } from '../../src/workers/redis-connection.ts';
-import { runAccountSync, startSyncService, type SyncService } from '../../src/workers/sync-runner.ts';
+import { runAccountSync, schedulePolling, startSyncService, type SyncService } from '../../src/workers/sync-runner.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google/index.ts';
 import { connectSeededAccount, fixtureFolder, googleTestConfig, rawMessage } from '../helpers/google.ts';
 import { TEST_REDIS_URL } from '../helpers/test-config.ts';
@@ -58,6 +59,9 @@ describe('syncing a Gmail account through the emulator', () => {
   let config: Config;
   let service: SyncService;
   let accountId: number;
+  let secrets: SecretBox;
+  const startService = (cfg: Config) =>
+    startSyncService({ config: cfg, db: store.db, redis, secrets, callPolicy: FAST_RETRIES, now: () => NOW });
 
   beforeAll(async () => {
     emulator = await startGoogleEmulator();
@@ -68,7 +72,8 @@ describe('syncing a Gmail account through the emulator', () => {
     config = googleTestConfig(emulator);
     const connected = await connectSeededAccount(store.db, config, emulator, USER);
     accountId = connected.accountId;
-    service = startSyncService({ config, db: store.db, redis, secrets: connected.secrets, callPolicy: FAST_RETRIES, now: () => NOW });
+    secrets = connected.secrets;
+    service = startService(config);
   });
   afterEach(() => emulator.clearFaults());
   afterAll(async () => {
@@ -149,6 +154,82 @@ describe('syncing a Gmail account through the emulator', () => {
     expect(await allHeldProviderIds(store.db, accountId)).toEqual(expectedIds(emulator));
     const failures = emulator.requestLog.filter((r) => r.status === 429 || r.status >= 500);
     expect(failures.length).toBeGreaterThan(0);
+  });
+
+  it('calendar: a new meeting, a series as occurrences, a cancellation, and a full resync after 410', async () => {
+    const meetingsOf = async () =>
+      store.db.query<{ summary: string; status: string; start_at: Date }>(
+        `select m.summary, m.status, m.start_at from meeting m join provider_event p on p.meeting_id = m.id
+         where p.account_id = $1 order by m.start_at, m.summary`,
+        [accountId],
+      );
+    const coffee = emulator.insertEvent(USER, {
+      summary: 'Coffee with Sam',
+      start: { dateTime: '2026-05-12T15:00:00Z' },
+      end: { dateTime: '2026-05-12T15:30:00Z' },
+      attendees: [{ email: 'sam.rivera@acme.example', displayName: 'Sam Rivera', responseStatus: 'accepted' }, { email: USER, self: true }],
+    });
+    emulator.insertEvent(USER, {
+      summary: 'Mentoring call',
+      start: { dateTime: '2026-05-04T17:00:00Z' },
+      end: { dateTime: '2026-05-04T17:30:00Z' },
+      recurrence: ['RRULE:FREQ=WEEKLY;COUNT=3'],
+      attendees: [{ email: 'jane.doe@acme.example', responseStatus: 'accepted' }],
+    });
+    const first = await runAccountSync(service, accountId);
+    expect(first.calendar).toMatchObject({ status: 'synced', mode: 'partial' });
+    const summaries = (await meetingsOf()).filter((m) => m.status !== 'cancelled').map((m) => m.summary);
+    expect(summaries.filter((s) => s === 'Mentoring call')).toHaveLength(3);
+    expect(summaries).toContain('Coffee with Sam');
+
+    emulator.cancelEvent(USER, coffee.id);
+    const second = await runAccountSync(service, accountId);
+    expect(second.calendar).toMatchObject({ mode: 'partial', removed: 1 });
+    expect((await meetingsOf()).find((m) => m.summary === 'Coffee with Sam')).toMatchObject({ status: 'cancelled' });
+
+    const before = await meetingsOf();
+    emulator.expireSyncTokens(USER);
+    const third = await runAccountSync(service, accountId);
+    expect(third.calendar).toMatchObject({ status: 'synced', mode: 'full' });
+    expect(await meetingsOf()).toEqual(before);
+  });
+
+  it('renews the Gmail watch when a push topic is set, and not again until it nears its end', async () => {
+    // The only worker on the queue for this test: one whose configuration names a topic.
+    await service.close();
+    const watched = startService({ ...config, google: { ...config.google, pubsubTopic: 'projects/rapport-test/topics/gmail' } });
+    try {
+      const watchCalls = () => emulator.requestLog.filter((r) => r.method === 'POST' && r.path.endsWith('/watch')).length;
+      const before = watchCalls();
+      await runAccountSync(watched, accountId);
+      expect(watchCalls()).toBe(before + 1);
+      const account = await findAccount(store.db, accountId);
+      expect(account!.watchExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 6 * 86_400_000);
+      await runAccountSync(watched, accountId);
+      expect(watchCalls()).toBe(before + 1);
+    } finally {
+      await watched.close();
+      service = startService(config);
+    }
+  });
+
+  it('the scheduled poll syncs every connected account by itself', async () => {
+    emulator.insertMessage(
+      USER,
+      rawMessage({ from: 'Jane Doe <jane.doe@acme.example>', to: USER, subject: 'Checking in', date: new Date('2026-05-28T10:00:00Z'), messageId: 'poll-1@acme.example' }),
+      { labelIds: ['INBOX'] },
+    );
+    await schedulePolling(service, 0.005); // every 300 ms
+    try {
+      const deadline = Date.now() + 15_000;
+      while ((await allHeldProviderIds(store.db, accountId)).length < expectedIds(emulator).length) {
+        if (Date.now() > deadline) throw new Error('the poll did not sync');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      await service.queue.removeJobScheduler('poll');
+    }
+    expect(await allHeldProviderIds(store.db, accountId)).toEqual(expectedIds(emulator));
   });
 
   it('a revoked grant marks the account needs_reauth and stops its syncs', async () => {

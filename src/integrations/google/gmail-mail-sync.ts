@@ -209,27 +209,59 @@ async function fetchAndStore(
 ): Promise<number> {
   const batchSize = options.storeBatch ?? 50;
   const skipLabels = skippedCategoryLabels(options);
-  const chunks: string[][] = [];
-  for (let start = 0; start < ids.length; start += batchSize) chunks.push(ids.slice(start, start + batchSize));
-  const fetchChunk = (chunk: readonly string[]) => mapConcurrent(chunk, options.concurrency, (id) => fetchRaw(session, id));
+  const limit = concurrencyLimit(options.concurrency);
+  const fetches: Promise<FetchedMessage | null>[] = [];
+  // Fetching runs up to two batches ahead of writing, so requests flow without a pause
+  // at batch boundaries while memory stays at a few batches of messages.
+  const launchUpTo = (end: number) => {
+    while (fetches.length < Math.min(end, ids.length)) {
+      const id = ids[fetches.length]!;
+      const fetch = limit(() => fetchRaw(session, id));
+      fetch.catch(() => undefined); // reported when its batch is awaited
+      fetches.push(fetch);
+    }
+  };
   let done = alreadyDone;
   let stored = 0;
-  // The next chunk is being fetched while this one is written, so the quota keeps flowing.
-  let next = chunks.length > 0 ? fetchChunk(chunks[0]!) : null;
-  for (let i = 0; i < chunks.length; i++) {
-    const results = await next!;
-    next = i + 1 < chunks.length ? fetchChunk(chunks[i + 1]!) : null;
-    // A failed prefetch is reported when its turn comes, not as an unhandled rejection now.
-    next?.catch(() => undefined);
+  for (let start = 0; start < ids.length; start += batchSize) {
+    launchUpTo(start + 3 * batchSize);
+    const results = await Promise.all(fetches.slice(start, start + batchSize));
     const keep = results.filter(
       (m): m is FetchedMessage => m !== null && !m.labelIds.some((l) => EXCLUDED_LABELS.has(l) || skipLabels.has(l)),
     );
     await sink.store(keep);
+    // Written: let go of the bytes.
+    for (let i = start; i < Math.min(start + batchSize, ids.length); i++) fetches[i] = DONE;
     stored += keep.length;
-    done += chunks[i]!.length;
+    done += results.length;
     await sink.progress({ phase: 'fetching', done, total });
   }
   return stored;
+}
+
+const DONE: Promise<null> = Promise.resolve(null);
+
+/** Runs at most `max` of the given tasks at once, in the order they were given. */
+function concurrencyLimit(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  const next = () => {
+    if (running >= max || queue.length === 0) return;
+    running += 1;
+    queue.shift()!();
+  };
+  return (task) =>
+    new Promise((resolve, reject) => {
+      queue.push(() => {
+        task()
+          .then(resolve, reject)
+          .finally(() => {
+            running -= 1;
+            next();
+          });
+      });
+      next();
+    });
 }
 
 async function fetchRaw(session: GoogleSession, id: string): Promise<FetchedMessage | null> {
@@ -258,16 +290,3 @@ export function windowQuery(options: Pick<MailSyncOptions, 'windowStart' | 'skip
   return [`after:${after}`, '-in:drafts', ...options.skipCategories.map((c) => `-category:${c}`)].join(' ');
 }
 
-/** Runs `work` over `items` with at most `limit` in flight; results keep the input order. */
-async function mapConcurrent<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  });
-  await Promise.all(runners);
-  return results;
-}
