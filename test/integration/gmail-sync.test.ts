@@ -137,6 +137,26 @@ describe('syncing a Gmail account through the emulator', () => {
     expect(await messageRowCount(store)).toBe(distinctMessages(emulator));
   });
 
+  it('history that expires in the middle of a full sync costs another full sync, nothing lost or doubled', async () => {
+    emulator.expireHistory(USER);
+    let struck = false;
+    const outcome = await runAccountSync(service, accountId, (p) => {
+      if (struck || p.phase !== 'listing') return;
+      struck = true;
+      // After the listing: this message is not in it, and the history that would bring it is gone.
+      emulator.insertMessage(
+        USER,
+        rawMessage({ from: 'Sam Rivera <sam.rivera@acme.example>', to: USER, subject: 'One more thing', date: new Date('2026-05-26T09:00:00Z'), messageId: 'midsync-1@acme.example' }),
+        { labelIds: ['INBOX'] },
+      );
+      emulator.expireHistory(USER);
+    });
+    expect(struck).toBe(true);
+    expect(outcome.mail).toMatchObject({ status: 'synced', mode: 'full' });
+    expect(await allHeldProviderIds(store.db, accountId)).toEqual(expectedIds(emulator));
+    expect(await messageRowCount(store)).toBe(distinctMessages(emulator));
+  });
+
   it('ends with the mailbox under 10% injected 429s and 5xx', async () => {
     for (let i = 0; i < 6; i++) {
       emulator.insertMessage(

@@ -71,17 +71,26 @@ export async function syncGmailMail(
     const partial = await partialSync(session, cursor, options, sink);
     if (partial) return partial;
   }
-  const full = await fullSync(session, options, sink);
-  // Catch what changed while the full sync ran.
-  const after = await partialSync(session, full.cursor, options, sink);
-  return {
-    cursor: after?.cursor ?? full.cursor,
-    mode: 'full',
-    fullReason: cursor ? 'history_expired' : 'first',
-    fetched: full.fetched + (after?.fetched ?? 0),
-    removed: full.removed + (after?.removed ?? 0),
-  };
+  const totals = { fetched: 0, removed: 0 };
+  // History can expire while a long full sync runs; then the catch-up fails too, and only
+  // another full sync (of which little is left to fetch) brings the mailbox in.
+  for (let attempt = 1; ; attempt++) {
+    const full = await fullSync(session, options, sink);
+    const after = await partialSync(session, full.cursor, options, sink);
+    totals.fetched += full.fetched + (after?.fetched ?? 0);
+    totals.removed += full.removed + (after?.removed ?? 0);
+    if (after || attempt >= MAX_FULL_SYNCS) {
+      return {
+        cursor: after?.cursor ?? full.cursor,
+        mode: 'full',
+        fullReason: cursor ? 'history_expired' : 'first',
+        ...totals,
+      };
+    }
+  }
 }
+
+const MAX_FULL_SYNCS = 3;
 
 /**
  * Full sync: remember the mailbox's history id first (changes after it are caught by
