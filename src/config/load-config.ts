@@ -31,6 +31,22 @@ const configSchema = z.object({
   user: z.object({
     name: z.string(),
     addresses: z.array(emailAddress),
+    role: z.string(),
+    field: z.string(),
+    signature: z.string(),
+    timeZone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Berlin or UTC'),
+  }),
+  drafts: z.object({
+    templatesDir: z.string(),
+    thankYouDueHours: z.number().positive(),
+    thankYouReminderHours: z.number().positive(),
+    followUpBusinessDays: z.number().int().min(1),
+    maxFollowUps: z.number().int().min(0).max(10),
+    checkInDays: z.number().int().min(1),
+    outreachPerDay: z.number().int().min(1),
+  }),
+  web: z.object({
+    password: z.string(),
   }),
   ingest: z.object({
     batchSize: z.number().int().min(1).max(10_000),
@@ -66,6 +82,15 @@ const configSchema = z.object({
   }),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
 });
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** rapport's validated, frozen configuration. */
 export type Config = Readonly<z.infer<typeof configSchema>>;
@@ -116,6 +141,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.RAPPORT_HTTP_PORT) http.port = Number(env.RAPPORT_HTTP_PORT);
   if (env.RAPPORT_PUBLIC_URL !== undefined) http.publicUrl = env.RAPPORT_PUBLIC_URL;
   if (Object.keys(http).length > 0) out.http = http;
+  if (env.RAPPORT_WEB_PASSWORD) out.web = { password: env.RAPPORT_WEB_PASSWORD };
   if (env.RAPPORT_ME) {
     out.user = { addresses: env.RAPPORT_ME.split(',').map((a) => a.trim()).filter(Boolean) };
   }
