@@ -65,10 +65,13 @@ export function mailSinkFor(
 
 /** Where a calendar sync writes: meetings, exactly as events from an `.ics` file become them. */
 export function calendarSinkFor(deps: IngestDeps, account: { id: number; provider: string }, windowStart: Date): CalendarSink {
+  const written = async (meetingIds: number[]) => {
+    if (deps.onWritten && meetingIds.length > 0) await deps.onWritten({ messageRowIds: [], meetingIds });
+  };
   return {
     async upsert(events) {
       const ctx = await analysisContext(deps);
-      await deps.db.transaction(async (tx) => {
+      const meetingIds = await deps.db.transaction(async (tx) => {
         const mapped: { providerId: string; meetingId: number }[] = [];
         for (const { providerId, event } of events) {
           const record = analyseEvent(event, `${account.provider}-calendar:${account.id}/${providerId}`, ctx);
@@ -80,20 +83,26 @@ export function calendarSinkFor(deps: IngestDeps, account: { id: number; provide
         await refreshThreadStates(tx, [], meetingIds);
         await linkMeetingsToOutreach(tx, meetingIds);
         await refreshThreadStates(tx, [], meetingIds);
+        return meetingIds;
       });
+      await written(meetingIds);
     },
     async cancel(providerIds) {
-      await deps.db.transaction(async (tx) => {
-        const meetingIds = await cancelMeetings(tx, await meetingsOfProviderEvents(tx, account.id, providerIds));
-        await refreshThreadStates(tx, [], meetingIds);
+      const meetingIds = await deps.db.transaction(async (tx) => {
+        const ids = await cancelMeetings(tx, await meetingsOfProviderEvents(tx, account.id, providerIds));
+        await refreshThreadStates(tx, [], ids);
+        return ids;
       });
+      await written(meetingIds);
     },
     async keepOnly(providerIds) {
-      await deps.db.transaction(async (tx) => {
+      const meetingIds = await deps.db.transaction(async (tx) => {
         const missing = await meetingsMissingFromWindow(tx, account.id, [...providerIds], windowStart);
-        const meetingIds = await cancelMeetings(tx, missing);
-        await refreshThreadStates(tx, [], meetingIds);
+        const ids = await cancelMeetings(tx, missing);
+        await refreshThreadStates(tx, [], ids);
+        return ids;
       });
+      await written(meetingIds);
     },
   };
 }

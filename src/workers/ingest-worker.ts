@@ -19,6 +19,17 @@ export interface IngestDeps {
   db: Database;
   config: Config;
   classifier: MessageClassifier;
+  /**
+   * Told, after each write is committed, which messages and meetings it stored or
+   * changed, so that planned work (thank-yous, follow-ups, deliveries) can follow.
+   */
+  onWritten?: (change: WrittenChange) => Promise<void>;
+}
+
+/** Rows a write stored or changed. */
+export interface WrittenChange {
+  messageRowIds: number[];
+  meetingIds: number[];
 }
 
 /** One message or calendar file to ingest, already read: from an export or a provider. */
@@ -86,9 +97,10 @@ export async function ingestRawItems(
       fail(item, err);
     }
   }
+  const change: WrittenChange = { messageRowIds: [], meetingIds: [] };
   await deps.db.transaction(async (tx) => {
     const write = (batch: Prepared[]) =>
-      withSavepoint(tx, () => writeItems(tx, batch, accountId, deps.config, result));
+      withSavepoint(tx, () => writeItems(tx, batch, accountId, deps.config, result, change));
     try {
       await write(prepared);
     } catch (err) {
@@ -97,6 +109,7 @@ export async function ingestRawItems(
     }
   });
   await recordFailures(deps.db, failures);
+  if (deps.onWritten && (change.messageRowIds.length > 0 || change.meetingIds.length > 0)) await deps.onWritten(change);
   const keyOf = new Map(prepared.map((p) => [p.item, p.message?.messageKey ?? null]));
   return { result, messageKeys: items.map((item) => (failed.has(item) ? null : (keyOf.get(item) ?? null))) };
 }
@@ -119,6 +132,7 @@ async function writeItems(
   accountId: number,
   config: Config,
   result: IngestBatchResult,
+  change: WrittenChange,
 ): Promise<void> {
   const messages = items.flatMap((i) => (i.message ? [i.message] : []));
   const stored = await recordMessageBatch(tx, messages, {
@@ -151,6 +165,8 @@ async function writeItems(
   result.stored += counts.stored;
   result.duplicates += counts.duplicates;
   result.meetings += counts.meetings;
+  change.messageRowIds.push(...[...stored.values()].filter((s) => s.isNew).map((s) => s.rowId));
+  change.meetingIds.push(...meetingIds);
 }
 
 /** Recomputes the outreach state of every thread the batch touched. */

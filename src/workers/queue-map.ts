@@ -15,6 +15,48 @@ export interface JobTypes {
     data: SyncJobData;
     result: SyncJobResult;
   };
+  deliver: {
+    name: 'deliver';
+    data: DeliverJobData;
+    result: DeliverJobResult;
+  };
+  plan: {
+    name: PlanJobName;
+    data: PlanJobData;
+    result: PlanJobResult;
+  };
+}
+
+/** Delivers one approved draft (job id `deliver-<draft>`: one delivery per draft at a time). */
+export interface DeliverJobData {
+  draftId: number;
+}
+
+export interface DeliverJobResult {
+  status: 'delivered' | 'already_delivered' | 'skipped';
+  /** The provider's id of the sent message or of the draft put in the mailbox. */
+  providerId?: string;
+}
+
+/**
+ * `meeting-ended`, `follow-up-due`, `check-in-due`, `thank-you-reminder`: one piece of
+ * planned work, with a job id derived from it; `changed`: ingest stored messages or
+ * meetings that may make work due or moot; `scan`: the periodic look at everything due.
+ */
+export type PlanJobName = 'meeting-ended' | 'follow-up-due' | 'check-in-due' | 'thank-you-reminder' | 'changed' | 'scan' | 'outreach-batch';
+
+export interface PlanJobData {
+  meetingId?: number;
+  threadId?: number;
+  contactId?: number;
+  draftId?: number;
+  messageRowIds?: number[];
+  meetingIds?: number[];
+}
+
+export interface PlanJobResult {
+  created: number;
+  superseded: number;
 }
 
 /** `mail` and `calendar` sync one account; `poll` starts both for every connected account. */

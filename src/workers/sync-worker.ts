@@ -2,16 +2,14 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ReauthRequiredError } from '../core/errors.ts';
-import type { GoogleTokens } from '../integrations/google/google-auth.ts';
-import { DEFAULT_CALL_POLICY, type CallPolicy } from '../integrations/google/google-call.ts';
-import { openGoogleSession, type GoogleSession } from '../integrations/google/google-session.ts';
+import type { CallPolicy } from '../integrations/google/google-call.ts';
+import type { GoogleSession } from '../integrations/google/google-session.ts';
 import { syncGmailMail, type SyncProgress } from '../integrations/google/gmail-mail-sync.ts';
 import { openCalendarChannel, stopCalendarChannel, syncGoogleCalendar } from '../integrations/google/calendar-sync.ts';
 import { renewGmailWatch } from '../integrations/google/gmail-watch.ts';
 import {
   findAccount,
   listAccounts,
-  saveAccountTokens,
   saveCalendarCursor,
   saveMailCursor,
   setSyncProgress,
@@ -25,7 +23,7 @@ import { calendarSinkFor, mailSinkFor } from './account-sinks.ts';
 import type { IngestDeps } from './ingest-worker.ts';
 import type { SyncJobData, SyncJobName, SyncJobResult } from './queue-map.ts';
 import type { TypedQueue } from './queues.ts';
-import { redisQuotaGate } from './redis-quota-gate.ts';
+import { openAccountSession } from './account-session.ts';
 
 export interface SyncDeps extends IngestDeps {
   redis: Redis;
@@ -86,7 +84,7 @@ export async function processSyncJob(
     let current = account;
     for (;;) {
       await deps.redis.del(again);
-      const session = sessionFor(deps, current);
+      const session = openAccountSession(deps, current);
       result = job.name === 'mail' ? await syncMail(deps, current, session, job) : await syncCalendar(deps, current, session);
       if ((await deps.redis.exists(again)) === 0) return result;
       current = (await findAccount(deps.db, account.id)) ?? current;
@@ -99,23 +97,6 @@ export async function processSyncJob(
     await setSyncStatus(deps.db, account.id, 'error', err instanceof Error ? err.message : String(err));
     throw err;
   }
-}
-
-function sessionFor(deps: SyncDeps, account: AccountRow): GoogleSession {
-  const google = deps.config.google;
-  return openGoogleSession({
-    settings: google,
-    tokens: deps.secrets.open<GoogleTokens>(account.tokensSealed!),
-    address: account.address,
-    policy: {
-      ...DEFAULT_CALL_POLICY,
-      ...deps.callPolicy,
-      gate: redisQuotaGate(deps.redis, `${deps.config.queuePrefix}:quota:${account.id}`, {
-        unitsPerSecond: google.quotaUnitsPerSecond * google.quotaShare,
-      }),
-    },
-    onTokens: (tokens) => void saveAccountTokens(deps.db, account.id, deps.secrets.seal(tokens)).catch(() => undefined),
-  });
 }
 
 async function syncMail(

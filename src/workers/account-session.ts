@@ -1,0 +1,39 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config/load-config.ts';
+import type { GoogleTokens } from '../integrations/google/google-auth.ts';
+import { DEFAULT_CALL_POLICY, type CallPolicy } from '../integrations/google/google-call.ts';
+import { openGoogleSession, type GoogleSession } from '../integrations/google/google-session.ts';
+import { saveAccountTokens, type AccountRow } from '../store/account-repository.ts';
+import type { Database } from '../store/database.ts';
+import type { SecretBox } from '../store/secret-box.ts';
+import { redisQuotaGate } from './redis-quota-gate.ts';
+
+export interface AccountSessionDeps {
+  config: Config;
+  db: Database;
+  redis: Redis;
+  secrets: SecretBox;
+  /** Tests shorten the back-off; everything else uses the defaults. */
+  callPolicy?: Partial<Omit<CallPolicy, 'gate'>>;
+}
+
+/**
+ * The Google clients of a connected account: its sealed tokens opened, its share of the
+ * quota drawn from the one budget in Redis, refreshed tokens sealed and stored again.
+ */
+export function openAccountSession(deps: AccountSessionDeps, account: AccountRow): GoogleSession {
+  const google = deps.config.google;
+  return openGoogleSession({
+    settings: google,
+    tokens: deps.secrets.open<GoogleTokens>(account.tokensSealed!),
+    address: account.address,
+    policy: {
+      ...DEFAULT_CALL_POLICY,
+      ...deps.callPolicy,
+      gate: redisQuotaGate(deps.redis, `${deps.config.queuePrefix}:quota:${account.id}`, {
+        unitsPerSecond: google.quotaUnitsPerSecond * google.quotaShare,
+      }),
+    },
+    onTokens: (tokens) => void saveAccountTokens(deps.db, account.id, deps.secrets.seal(tokens)).catch(() => undefined),
+  });
+}
