@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,28 +13,12 @@ import { startSyncService, type SyncService } from '../../src/workers/sync-runne
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google/index.ts';
 import { googleTestConfig, rawMessage } from '../helpers/google.ts';
 import { TEST_REDIS_URL } from '../helpers/test-config.ts';
+import { freePort, until } from '../helpers/wait.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 const USER = 'sam@example.com';
 
-/** A port nobody listens on right now. */
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function until(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('connecting a Gmail account and staying current by push', () => {
   let emulator: GoogleEmulator;

@@ -10,18 +10,12 @@ import { requestSync } from '../../src/workers/sync-worker.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google/index.ts';
 import { connectSeededAccount, googleTestConfig, rawMessage } from '../helpers/google.ts';
 import { TEST_REDIS_URL } from '../helpers/test-config.ts';
+import { until } from '../helpers/wait.ts';
 import { openTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/test-store.ts';
 
 const USER = 'alex.student@university.example';
 const MESSAGES = 60;
 
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe('a sync worker killed in the middle of a sync', () => {
   let emulator: GoogleEmulator;
