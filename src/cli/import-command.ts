@@ -46,7 +46,9 @@ function formatSummary(s: ImportSummary): string {
   if (s.failures.length > 0) {
     lines.push('Could not read:');
     for (const f of s.failures.slice(0, MAX_FAILURES_SHOWN)) {
-      lines.push(`  ${f.path}${f.position ? ` (message ${f.position + 1})` : ''}: ${f.reason}`);
+      // Inside an mbox the position says which message; other files hold one item.
+      const where = f.position > 0 || /\.mbox$/i.test(f.path) ? ` (message ${f.position + 1})` : '';
+      lines.push(`  ${f.path}${where}: ${f.reason}`);
     }
     if (s.failures.length > MAX_FAILURES_SHOWN) {
       lines.push(`  … and ${s.failures.length - MAX_FAILURES_SHOWN} more.`);
