@@ -23,8 +23,16 @@ const fileSchema = z.object({
   signals: z.record(z.string(), z.array(ruleSchema)),
 });
 
+/**
+ * Detection settings plus the context families: phrase lists that are not a label's own
+ * evidence but describe what a message answers (e.g. `scheduling_answer`: "works for me").
+ */
+export interface RuleDetectConfig extends DetectConfig {
+  context: Record<string, SignalRule[]>;
+}
+
 /** Reads and compiles the detection rules (`config/detect.yaml`, or `file`). */
-export function loadDetectConfig(file = DEFAULT_FILE): DetectConfig {
+export function loadDetectConfig(file = DEFAULT_FILE): RuleDetectConfig {
   const parsed = fileSchema.safeParse(YAML.parse(fs.readFileSync(file, 'utf8')));
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => ({ key: `${file}: ${i.path.join('.')}`, expected: i.message })));
@@ -40,7 +48,10 @@ export function loadDetectConfig(file = DEFAULT_FILE): DetectConfig {
     }));
   const byLabel = (suffix: string) =>
     Object.fromEntries(LABELS.map((l) => [l, compile(l + suffix)])) as Record<Label, SignalRule[]>;
+  const labelKeys = new Set(LABELS.flatMap((l) => [l, `${l}_negative`]));
+  const contextKeys = Object.keys(signals).filter((k) => !labelKeys.has(k));
   return {
+    context: Object.fromEntries(contextKeys.map((k) => [k, compile(k)])),
     thresholds: { ...Object.fromEntries(LABELS.map((l) => [l, 0.5])), ...thresholds } as Record<Label, number>,
     maxConversationRecipients,
     signals: byLabel(''),

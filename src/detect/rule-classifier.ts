@@ -7,12 +7,16 @@ import {
   type MessageClassifier,
   type SignalRule,
 } from '../core/detection.ts';
+import { contextSignals, noisyOr, REQUEST_SIGNALS, type ContextView } from './context-signals.ts';
 import { splitBody, type BodyParts } from './split-body.ts';
 
-/** Signals that say the message asks for something, not just that it comes from a student. */
-const REQUEST_SIGNALS = new Set([
-  'ask_to_meet', 'like_to_meet', 'wondering_if', 'informational_interview', 'ask_advice',
-  'ask_opportunity', 'got_your_name', 'learn_about_work', 'asks_if_hiring', 'asks_for_contact', 'hope_to_meet',
+/**
+ * Scheduling signals that speak to one person about one meeting ("works for me", "I can
+ * meet you at ten"): an announcement's vocabulary around them does not make it a mailing.
+ */
+const PERSONAL_SCHEDULING = new Set([
+  'day_for_me', 'lets_meet', 'meet_you', 'time_works', 'does_time_work', 'ask_for_time', 'call_plan',
+  'invite_you', 'declines_time', 'time_slot', 'answers_scheduling',
 ]);
 
 /**
@@ -20,17 +24,18 @@ const REQUEST_SIGNALS = new Set([
  * enough to run on every message ingested.
  */
 export class RuleClassifier implements MessageClassifier {
-  constructor(private readonly config: DetectConfig) {}
+  constructor(private readonly config: ContextView['config']) {}
 
   classify(input: DetectInput): Classification {
     const parts = readableParts(input);
+    const hits = {} as Record<Label, SignalRule[]>;
+    for (const label of LABELS) hits[label] = this.matches(this.config.signals[label], input, parts);
+    const view: ContextView = { input, parts, config: this.config, hits };
     const fired: string[] = [];
     const scores = {} as Record<Label, number>;
     for (const label of LABELS) {
-      const hits = this.matches(this.config.signals[label], input, parts);
-      const misses = this.matches(this.config.negatives[label] ?? [], input, parts);
-      const context = contextSignals(label, input, parts, this.config);
-      const all = [...hits, ...context];
+      const all = [...hits[label], ...contextSignals(label, view)];
+      const misses = this.negatives(label, all, input, parts);
       let score = gate(label, all, input, this.config) ? noisyOr(all) - sum(misses) : 0;
       // Between colleagues a request is usually work, not networking: ask for more evidence.
       if (label === 'outreach_request' && input.isInternal) score *= INTERNAL_REQUEST_FACTOR;
@@ -40,6 +45,11 @@ export class RuleClassifier implements MessageClassifier {
     }
     const labels = LABELS.filter((l) => scores[l] >= this.config.thresholds[l]);
     return { labels, scores, signals: fired };
+  }
+
+  private negatives(label: Label, fired: SignalRule[], input: DetectInput, parts: ReadableParts): SignalRule[] {
+    if (label === 'scheduling' && fired.some((s) => PERSONAL_SCHEDULING.has(s.name))) return [];
+    return this.matches(this.config.negatives[label] ?? [], input, parts);
   }
 
   private matches(rules: readonly SignalRule[], input: DetectInput, parts: ReadableParts): SignalRule[] {
@@ -76,38 +86,13 @@ function readableParts(input: DetectInput): ReadableParts {
   };
 }
 
-/** Signals from the message's shape and what it answers rather than its phrasing. */
-function contextSignals(label: Label, input: DetectInput, parts: BodyParts, config: DetectConfig): SignalRule[] {
-  if (label === 'thank_you') return isShortThanks(parts.newText) ? [SHORT_THANKS] : [];
-  if (label !== 'outreach_reply' || !input.isReply || !parts.quoted) return [];
-  const askedBefore = config.signals.outreach_request.filter(
-    (r) => REQUEST_SIGNALS.has(r.name) && r.pattern.test(parts.quoted),
-  );
-  return askedBefore.length > 0
-    ? [{ name: 'answers_outreach_request', weight: 0.35, pattern: /$^/, scope: 'structure' }]
-    : [];
-}
-
 const INTERNAL_REQUEST_FACTOR = 0.75;
-
-const SHORT_THANKS: SignalRule = { name: 'short_thanks', weight: 0.6, pattern: /$^/, scope: 'structure' };
-
-/** A note that is little more than thanks ("Thank you! - Pam") thanks for what it answers. */
-function isShortThanks(newText: string): boolean {
-  const text = newText.replace(/\s+/g, ' ').trim();
-  const opening = text.slice(0, 40);
-  return (
-    text.length <= 160 &&
-    /\b(thank(s| you)|much appreciated)\b/i.test(opening) &&
-    !/\bthank(s| you) in advance\b/i.test(text) &&
-    !/\?|\bplease\b|\b(could|can|would) you\b/i.test(text)
-  );
-}
 
 /** Conditions a label needs before its score counts at all. */
 function gate(label: Label, fired: SignalRule[], input: DetectInput, config: DetectConfig): boolean {
   if (fired.length === 0 || input.isBulk) return false;
-  const isMailing = input.recipientCount > config.maxConversationRecipients;
+  // No visible recipient at all: sent to a hidden list, which is how mailings go out.
+  const isMailing = input.recipientCount > config.maxConversationRecipients || input.recipientCount === 0;
   switch (label) {
     case 'outreach_request':
       // An invitation schedules a meeting; it does not ask for one.
@@ -119,10 +104,6 @@ function gate(label: Label, fired: SignalRule[], input: DetectInput, config: Det
     default:
       return !isMailing;
   }
-}
-
-function noisyOr(signals: readonly SignalRule[]): number {
-  return 1 - signals.reduce((p, s) => p * (1 - s.weight), 1);
 }
 
 function sum(signals: readonly SignalRule[]): number {

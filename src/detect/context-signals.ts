@@ -1,0 +1,88 @@
+import type { DetectConfig, DetectInput, Label, SignalRule } from '../core/detection.ts';
+import type { BodyParts } from './split-body.ts';
+
+/** Signals that say the message asks for something, not just that it comes from a student. */
+export const REQUEST_SIGNALS = new Set([
+  'ask_to_meet', 'like_to_meet', 'wondering_if', 'informational_interview', 'ask_advice', 'ask_opportunity',
+  'got_your_name', 'learn_about_work', 'asks_if_hiring', 'asks_for_contact', 'hope_to_meet', 'proposes_meeting',
+]);
+
+/** What context signals read besides the message: the rules and what each label's phrases matched. */
+export interface ContextView {
+  input: DetectInput;
+  parts: BodyParts;
+  config: DetectConfig & { context?: Record<string, SignalRule[]> };
+  /** The label's own phrase families that fired on the new text. */
+  hits: Record<Label, SignalRule[]>;
+}
+
+// A note this short above a forward or a quote says little more than "FYI" or "works for
+// me": what it means comes from the material below it.
+const SHORT_NOTE_CHARS = 300;
+// The answered message is at the top of the quoted part; older history below says less.
+const ANSWERED_CHARS = 1_500;
+
+const structural = (name: string, weight: number): SignalRule => ({ name, weight, pattern: /$^/, scope: 'structure' });
+
+/** Signals from the message's shape and what it answers rather than its own phrasing. */
+export function contextSignals(label: Label, view: ContextView): SignalRule[] {
+  switch (label) {
+    case 'thank_you':
+      return isShortThanks(view.parts.newText) ? [structural('short_thanks', 0.6)] : [];
+    case 'scheduling':
+      return schedulingContext(view);
+    case 'outreach_reply':
+      return replyContext(view);
+    default:
+      return [];
+  }
+}
+
+/** An FYI forward of a meeting's details, or a short answer to a proposed time. */
+function schedulingContext({ input, parts, config }: ContextView): SignalRule[] {
+  const note = parts.newText.replace(/\s+/g, ' ').trim();
+  if (note.length > SHORT_NOTE_CHARS || !parts.quoted) return [];
+  const answered = parts.quoted.slice(0, ANSWERED_CHARS);
+  if (!proposesTime(answered, config)) return [];
+  // "FYI" passes the meeting on; a note that asks something is about something else.
+  if (parts.isForward) return /\?|\bplease\b/i.test(note) ? [] : [structural('forwards_scheduling', 0.55)];
+  const answers = config.context?.scheduling_answer ?? [];
+  return input.isReply && answers.some((r) => r.pattern.test(note)) ? [structural('answers_scheduling', 0.55)] : [];
+}
+
+/** The quoted text proposes or discusses a specific meeting time, and is not an announcement. */
+function proposesTime(text: string, config: DetectConfig): boolean {
+  const fired = config.signals.scheduling.filter((r) => r.scope === 'new' && r.pattern.test(text));
+  const against = (config.negatives.scheduling ?? []).filter((r) => r.pattern.test(text));
+  return fired.length > 0 && against.length === 0 && noisyOr(fired) >= config.thresholds.scheduling;
+}
+
+/** A reply to a networking request, more certainly so when it also proposes a next step. */
+function replyContext({ input, parts, config, hits }: ContextView): SignalRule[] {
+  // Colleagues answering each other are at work; networking answers cross organisations.
+  if (!input.isReply || !parts.quoted || parts.isForward || input.isInternal) return [];
+  const answered = parts.quoted.slice(0, ANSWERED_CHARS);
+  const asked = config.signals.outreach_request.some((r) => REQUEST_SIGNALS.has(r.name) && r.pattern.test(answered));
+  if (!asked) return [];
+  const nextStep = hits.scheduling.length > 0 || hits.referral.length > 0;
+  return [structural('answers_outreach_request', 0.35), ...(nextStep ? [structural('proposes_next_step', 0.3)] : [])];
+}
+
+// Thanks that only acknowledge a message or an invitation are not thanks for help given.
+const ACKNOWLEDGES = /\bthank(s| you)( very much| so much)? for (the|your) (invitation|message|e-?mail|note|keeping me in mind)\b/i;
+// After the thanks, the writer gets on with something else: a plan, an answer, a request.
+const MOVES_ON = /\b(i|we) (shall|will|'ll|am going to)\b|\byes\b|\?|\bplease\b|\b(could|can|would) you\b/i;
+
+/** A note that is little more than thanks ("Thank you! - Pam") thanks for what it answers. */
+export function isShortThanks(newText: string): boolean {
+  const text = newText.replace(/\s+/g, ' ').trim();
+  const opening = text.slice(0, 40);
+  if (text.length > 160 || !/\b(thank(s| you)|much appreciated)\b/i.test(opening)) return false;
+  if (/\bthank(s| you) in advance\b/i.test(text) || ACKNOWLEDGES.test(text)) return false;
+  const afterThanks = text.replace(/^.*?\b(thank(s| you)|much appreciated)\b[^.!]*[.!]*/i, '');
+  return !MOVES_ON.test(afterThanks) && !/\?|\bplease\b|\b(could|can|would) you\b/i.test(text);
+}
+
+export function noisyOr(signals: readonly SignalRule[]): number {
+  return 1 - signals.reduce((p, s) => p * (1 - s.weight), 1);
+}

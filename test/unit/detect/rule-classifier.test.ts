@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { loadDetectConfig } from '../../../src/config/load-detect-config.ts';
+import type { DetectInput } from '../../../src/core/detection.ts';
+import { isShortThanks } from '../../../src/detect/context-signals.ts';
+import { RuleClassifier } from '../../../src/detect/rule-classifier.ts';
+
+const classifier = new RuleClassifier(loadDetectConfig());
+const message = (text: string, over: Partial<DetectInput> = {}): DetectInput => ({
+  subject: 'Hello', text, isReply: false, recipientCount: 1, isBulk: false, hasCalendar: false, isInternal: false, ...over,
+});
+const labelsOf = (text: string, over: Partial<DetectInput> = {}) => classifier.classify(message(text, over)).labels;
+
+const QUOTED_PROPOSAL = [
+  '',
+  '-----Original Message-----',
+  'From: Dana Reyes',
+  'Sent: Monday, March 2, 2026 9:10 AM',
+  'Subject: Coffee',
+  '',
+  'Would Thursday at 10 am work for a coffee near your office?',
+].join('\n');
+
+describe('RuleClassifier: scheduling from what a message answers or passes on', () => {
+  it('reads a short answer to a quoted proposal as scheduling', () => {
+    expect(labelsOf(`Thursday is fine.\n${QUOTED_PROPOSAL}`, { isReply: true })).toContain('scheduling');
+  });
+
+  it('reads an FYI forward of a proposed time as scheduling, but not a forward that asks something', () => {
+    const forward = '---------- Forwarded message ----------\nFrom: Dana Reyes\n\nCan we meet Tuesday at 3 pm in your office?';
+    expect(labelsOf(`FYI\n\n${forward}`)).toContain('scheduling');
+    expect(labelsOf(`Please send me the figures first?\n\n${forward}`)).not.toContain('scheduling');
+  });
+
+  it('knows a plan to call at a stated time and a request for a convenient time', () => {
+    expect(labelsOf('I will give you a call later this morning about the draft.')).toContain('scheduling');
+    expect(labelsOf('Could you let me know when you will be free next week?')).toContain('scheduling');
+  });
+
+  it('keeps a personal proposal even when it mentions a conference, but not a message sent to no visible recipient', () => {
+    expect(labelsOf('I will be at the energy conference in May. Tuesday works for me if you want to meet.')).toContain('scheduling');
+    expect(labelsOf('Join our conference call on May 3 at 9:30 am.', { recipientCount: 0 })).toEqual([]);
+  });
+});
+
+describe('RuleClassifier: referrals, follow-ups and thanks', () => {
+  it('knows a resume forwarded to a named person and a redirect to the right person', () => {
+    expect(labelsOf('I have forwarded your resume along with a short note to Priya Natarajan.')).toContain('referral');
+    expect(labelsOf('The right person to talk to is Marco in our analytics team.')).toContain('referral');
+  });
+
+  it('does not take a notice to a whole group for a referral', () => {
+    expect(labelsOf('All Faculty and Staff,\n\nIf you cannot log in you will need to speak with Omar Haddad at the help desk.')).toEqual([]);
+  });
+
+  it('knows a nudge on the sender own earlier message, not a question about someone else\'s', () => {
+    expect(labelsOf('I wanted to remind you about the favor I asked you about last month.')).toContain('follow_up');
+    expect(labelsOf('Did you receive this report from the vendor?')).not.toContain('follow_up');
+  });
+
+  it('knows thanks for time, hospitality and a gift', () => {
+    expect(labelsOf('I appreciate you taking the time to walk me through your group yesterday.')).toContain('thank_you');
+    expect(labelsOf('Thank you so much for the lovely gift basket, the whole team enjoyed it.')).toContain('thank_you');
+  });
+});
+
+describe('isShortThanks', () => {
+  it('accepts a bare thank-you note', () => {
+    expect(isShortThanks('Thank you! - Lee')).toBe(true);
+    expect(isShortThanks('Got them, thanks a lot.')).toBe(true);
+  });
+
+  it('rejects thanks that only open an answer, a plan or an acknowledgement of an invitation', () => {
+    expect(isShortThanks('Thanks. I will pass this on to our recruiter.')).toBe(false);
+    expect(isShortThanks('Thanks for the invitation. Yes, I would be interested.')).toBe(false);
+    expect(isShortThanks('Thanks for your message, see you there.')).toBe(false);
+  });
+});
