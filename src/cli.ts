@@ -1,8 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { accountsConnectCommand, accountsListCommand, syncCommand } from './cli/accounts-command.ts';
 import { classifyCommand } from './cli/classify-command.ts';
+import { approveCommand, draftsCommand, editCommand, rejectCommand } from './cli/drafts-command.ts';
 import { importCommand } from './cli/import-command.ts';
 import { startCommand } from './cli/start-command.ts';
+import { targetsImportCommand } from './cli/targets-command.ts';
 import { contactsCommand, exportCommand, logCommand, meetingsCommand } from './cli/log-commands.ts';
 import { loadConfig } from './config/load-config.ts';
 import { ConfigError, InvalidInputError, NotFoundError, ServiceUnavailableError } from './core/errors.ts';
@@ -96,6 +98,55 @@ program
   .description('run rapport: syncs, scheduled polls, and the web server for sign-ins and push notifications')
   .addOption(dataDirOption())
   .action((opts: { dataDir?: string }) => startCommand(configFor(opts)));
+
+program
+  .command('drafts')
+  .description('drafts waiting for your approval, and the ones approved, sent or rejected')
+  .option('--json', 'print JSON')
+  .option('--status <status>', 'only drafts in this status (repeatable or comma separated; "all" for every draft)', collect, [])
+  .addOption(dataDirOption())
+  .action((opts: { json?: boolean; status: string[]; dataDir?: string }) =>
+    draftsCommand(configFor(opts), { json: !!opts.json, status: opts.status }),
+  );
+
+program
+  .command('approve')
+  .description('approve a draft: rapport sends it (now or at a time), or puts it in your mailbox to send yourself')
+  .argument('<id>', 'draft id (from `rapport drafts`)')
+  .addOption(new Option('--send', 'rapport sends it (the default)').conflicts('toMailbox'))
+  .addOption(new Option('--to-mailbox', "put it in your mailbox's Drafts folder; your own send is the approval").conflicts('send'))
+  .option('--at <time>', 'send at this time: ISO 8601, or "YYYY-MM-DD HH:MM" in your time zone (user.timeZone)')
+  .addOption(dataDirOption())
+  .action((id: string, opts: { send?: boolean; toMailbox?: boolean; at?: string; dataDir?: string }) =>
+    approveCommand(configFor(opts), id, opts),
+  );
+
+program
+  .command('reject')
+  .description('reject a draft: nothing is sent')
+  .argument('<id>', 'draft id')
+  .addOption(dataDirOption())
+  .action((id: string, opts: { dataDir?: string }) => rejectCommand(configFor(opts), id));
+
+program
+  .command('edit')
+  .description("edit a draft's subject and body in $EDITOR (or give them with --subject and --body-file)")
+  .argument('<id>', 'draft id')
+  .option('--subject <subject>', 'the new subject')
+  .option('--body-file <file>', 'a file holding the new body ("-" for standard input)')
+  .addOption(dataDirOption())
+  .action((id: string, opts: { subject?: string; bodyFile?: string; dataDir?: string }) =>
+    editCommand(configFor(opts), id, { ...opts, editor: process.env.VISUAL || process.env.EDITOR }),
+  );
+
+const targets = program.command('targets').description('your target list: people to ask for an informational conversation');
+
+targets
+  .command('import')
+  .description('add people from a CSV file (name, email, company, source, referrer, field; header row optional) and draft requests to them, drafts.outreachPerDay a day')
+  .argument('<file>', 'CSV file')
+  .addOption(dataDirOption())
+  .action((file: string, opts: { dataDir?: string }) => targetsImportCommand(configFor(opts), file));
 
 const emulate = program.command('emulate').description('local emulators of provider APIs, for trying rapport without a real account');
 

@@ -1,6 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { ApprovalDeps } from '../approval/approval-actions.ts';
 import type { Config } from '../config/load-config.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { readGmailPush } from '../integrations/google/gmail-watch.ts';
@@ -10,6 +10,12 @@ import type { SecretBox } from '../store/secret-box.ts';
 import type { TypedQueue } from '../workers/queues.ts';
 import { requestSync } from '../workers/sync-worker.ts';
 import { finishGoogleConnect, GOOGLE_CALLBACK_PATH, type ConnectedAccount } from './google-connect.ts';
+import { installSecurityHeaders } from './security-headers.ts';
+import { html } from './views/html.ts';
+import { plainPage } from './views/layout.ts';
+import { sameSecret } from './web-guard.ts';
+import { createWebLogin, type WebLogin } from './web-login.ts';
+import { registerWebPages } from './web-pages.ts';
 
 export interface HttpDeps {
   config: Config;
@@ -19,21 +25,30 @@ export interface HttpDeps {
   syncQueue: TypedQueue<'sync'>;
   /** Told when an account has been connected (the CLI waits for this). */
   onConnected?: (account: ConnectedAccount) => void;
+  /**
+   * Queues the delivery of a draft approved on the page (a `deliver` job). Without it the
+   * page shows drafts but cannot approve them.
+   */
+  scheduleDelivery?: ApprovalDeps['scheduleDelivery'];
+  /** Who may use the approval page; by default `createWebLogin(config)` (then only a configured password works). */
+  login?: WebLogin;
+  /** The clock of the page (due, overdue, snooze); tests fix it. */
+  now?: () => Date;
 }
 
 /**
- * rapport's web server: OAuth callbacks and provider webhooks. Mail content is never
- * logged; request logging is off.
+ * rapport's web server: the approval page (behind a login), OAuth callbacks and provider
+ * webhooks. Mail content is never logged; request logging is off.
  */
 export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   // Closing must not wait for a browser's idle keep-alive connection.
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   const prefix = deps.config.queuePrefix;
 
-  app.addHook('onSend', async (_request, reply) => {
-    reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'no-referrer');
-    reply.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
+  installSecurityHeaders(app, deps.config.http.publicUrl.startsWith('https:'));
+  registerWebPages(app, {
+    config: deps.config, db: deps.db, redis: deps.redis, scheduleDelivery: deps.scheduleDelivery,
+    login: deps.login ?? createWebLogin(deps.config), now: deps.now ?? (() => new Date()),
   });
 
   app.get('/healthz', async () => ({ ok: true }));
@@ -42,7 +57,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     const { code, state, error } = request.query;
     reply.type('text/html; charset=utf-8');
     if (error || !code || !state) {
-      return reply.code(400).send(page('Not connected', `Google did not grant access (${escapeHtml(error ?? 'no code')}). Run <code>rapport accounts connect gmail</code> to try again.`));
+      return reply.code(400).send(plainPage('Not connected', html`<p>Google did not grant access (${error ?? 'no code'}). Run <code>rapport accounts connect gmail</code> to try again.</p>`));
     }
     try {
       const account = await finishGoogleConnect(deps, state, code);
@@ -50,12 +65,12 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       await requestSync(deps.syncQueue, deps.redis, prefix, 'calendar', account.accountId);
       deps.onConnected?.(account);
       const warning = account.missingScopes.length
-        ? `<p><strong>Some access was not granted:</strong> ${account.missingScopes.map(escapeHtml).join(', ')}. rapport needs it to read your mail and calendar and to create drafts; connect again and leave every box ticked.</p>`
+        ? html`<p><strong>Some access was not granted:</strong> ${account.missingScopes.join(', ')}. rapport needs it to read your mail and calendar and to create drafts; connect again and leave every box ticked.</p>`
         : '';
-      return page('Connected', `<p>${escapeHtml(account.address)} is connected. Your log is filling now; you can close this tab.</p>${warning}`);
+      return plainPage('Connected', html`<p>${account.address} is connected. Your log is filling now; you can close this tab.</p>${warning}`);
     } catch (err) {
       const message = err instanceof InvalidInputError ? err.message : 'Google did not accept the sign-in. Run `rapport accounts connect gmail` to try again.';
-      return reply.code(400).send(page('Not connected', escapeHtml(message)));
+      return reply.code(400).send(plainPage('Not connected', html`<p>${message}</p>`));
     }
   });
 
@@ -88,19 +103,4 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   });
 
   return app;
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>rapport: ${title}</title></head>` +
-    `<body style="font-family: system-ui, sans-serif; max-width: 40rem; margin: 3rem auto"><h1>${title}</h1>${body.startsWith('<') ? body : `<p>${body}</p>`}</body></html>`;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }

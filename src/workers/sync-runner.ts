@@ -17,6 +17,8 @@ export interface SyncRunnerDeps {
   callPolicy?: SyncDeps['callPolicy'];
   /** The clock that windows are measured from (tests fix it). */
   now?: () => Date;
+  /** Told what each write stored, so planned work and deliveries can follow. */
+  onWritten?: SyncDeps['onWritten'];
 }
 
 /** A running sync worker in this process, and the queue it serves. */

@@ -1,0 +1,68 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { buildMeetingBrief } from '../approval/meeting-brief.ts';
+import type { Config } from '../config/load-config.ts';
+import { NotFoundError } from '../core/errors.ts';
+import {
+  countOpenDrafts, findContactPage, listAccountStates, listUpcomingMeetings, loadMeetingThread, loadPersonFacts,
+  type PersonFacts, type UpcomingMeeting,
+} from '../store/approval-queries.ts';
+import type { Database } from '../store/database.ts';
+import { accountsView } from './views/accounts-view.ts';
+import { contactView } from './views/contact-view.ts';
+import type { SafeHtml } from './views/html.ts';
+import { layout, type PageFrame } from './views/layout.ts';
+import { meetingsView } from './views/meetings-view.ts';
+
+/** How far ahead the meetings page looks. */
+const MEETING_HORIZON_DAYS = 14;
+/** People briefed per meeting: a group meeting's brief stays short. */
+const MAX_PEOPLE_PER_BRIEF = 3;
+
+export interface OverviewDeps {
+  config: Config;
+  db: Database;
+  now: () => Date;
+}
+
+/** The contact page, upcoming meetings with their briefs, and accounts. */
+export function registerOverviewRoutes(scope: FastifyInstance, deps: OverviewDeps): void {
+  const timeZone = deps.config.user.timeZone;
+  const render = async (request: FastifyRequest, reply: FastifyReply, frame: Pick<PageFrame, 'title' | 'section'>, content: SafeHtml) =>
+    reply.type('text/html; charset=utf-8').send(layout({
+      ...frame, csrfToken: request.webSession!.csrfToken, openCount: await countOpenDrafts(deps.db, deps.now()),
+    }, content));
+
+  scope.get<{ Params: { id: string } }>('/contacts/:id', async (request, reply) => {
+    const id = /^\d{1,9}$/.test(request.params.id) ? Number(request.params.id) : null;
+    const page = id === null ? null : await findContactPage(deps.db, id);
+    if (!page) throw new NotFoundError('contact', request.params.id);
+    return render(request, reply, { title: page.contact.name ?? 'Contact', section: 'contacts' }, contactView(page, deps.now(), timeZone));
+  });
+
+  scope.get('/meetings', async (request, reply) => {
+    const now = deps.now();
+    const meetings = await listUpcomingMeetings(deps.db, now, MEETING_HORIZON_DAYS);
+    const briefed = [];
+    for (const meeting of meetings) briefed.push({ meeting, brief: await briefFor(deps, meeting, now) });
+    return render(request, reply, { title: 'Upcoming meetings', section: 'meetings' }, meetingsView(briefed, MEETING_HORIZON_DAYS, timeZone));
+  });
+
+  scope.get('/accounts', async (request, reply) =>
+    render(request, reply, { title: 'Accounts', section: 'accounts' }, accountsView(await listAccountStates(deps.db), timeZone)));
+}
+
+async function briefFor(deps: OverviewDeps, meeting: UpcomingMeeting, now: Date) {
+  const people: PersonFacts[] = [];
+  for (const a of meeting.attendees.slice(0, MAX_PEOPLE_PER_BRIEF)) {
+    const facts = await loadPersonFacts(deps.db, a.contactId);
+    if (facts) people.push(facts);
+  }
+  return buildMeetingBrief({
+    meeting: { summary: meeting.summary, startAt: meeting.startAt },
+    people,
+    thread: await loadMeetingThread(deps.db, meeting),
+    field: deps.config.user.field,
+    timeZone: deps.config.user.timeZone,
+    now,
+  });
+}

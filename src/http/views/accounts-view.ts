@@ -1,0 +1,33 @@
+import type { AccountState } from '../../store/approval-queries.ts';
+import { formatLocalTime } from '../local-time.ts';
+import { html, type SafeHtml } from './html.ts';
+
+const STATUS_WORDS: Record<AccountState['syncStatus'], string> = {
+  active: 'syncing',
+  needs_reauth: 'needs reconnecting',
+  error: 'sync failed',
+};
+
+/** Connected accounts, their sync state and what is in the log from each. */
+export function accountsView(accounts: readonly AccountState[], timeZone: string): SafeHtml {
+  if (accounts.length === 0) {
+    return html`<h1>Accounts</h1><p class="meta">No account yet. Run <code>rapport accounts connect gmail</code>, or <code>rapport import FILES</code> for a mailbox export.</p>`;
+  }
+  return html`
+<h1>Accounts</h1>
+<table class="list">
+  <thead><tr><th>Account</th><th>Status</th><th>Last mail sync</th><th>Last calendar sync</th><th>Messages</th><th>Meetings</th></tr></thead>
+  <tbody>${accounts.map((a) => html`
+    <tr data-account="${a.id}">
+      <td>${a.address} <span class="meta">(${a.provider})</span></td>
+      <td>${STATUS_WORDS[a.syncStatus]}${a.syncProgress ? html` <span class="meta">${a.syncProgress.phase} ${a.syncProgress.done}/${a.syncProgress.total}</span>` : ''}${
+        a.syncStatus === 'needs_reauth' ? html`<div class="meta">Run <code>rapport accounts connect ${a.provider}</code> to connect it again.</div>` : ''}${
+        a.lastError && a.syncStatus !== 'active' ? html`<div class="meta">${a.lastError}</div>` : ''}</td>
+      <td>${formatLocalTime(a.lastSyncAt, timeZone) || '—'}</td>
+      <td>${formatLocalTime(a.calendarSyncedAt, timeZone) || '—'}</td>
+      <td>${a.messageCount}</td>
+      <td>${a.meetingCount}</td>
+    </tr>`)}
+  </tbody>
+</table>`;
+}

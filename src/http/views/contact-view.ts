@@ -1,0 +1,39 @@
+import type { ContactPage } from '../../store/approval-queries.ts';
+import { formatLocalTime } from '../local-time.ts';
+import { html, type SafeHtml } from './html.ts';
+import { draftBadges, KIND_LABELS } from './draft-parts.ts';
+
+const KIND_WORDS: Record<string, string> = {
+  email_sent: 'You wrote', email_received: 'They wrote', meeting: 'Meeting', thank_you_sent: 'Thank-you sent',
+  note: 'Note', referral: 'Referral',
+};
+
+/** A contact: who they are, the drafts for them, and everything that happened, newest first. */
+export function contactView(page: ContactPage, now: Date, timeZone: string): SafeHtml {
+  const c = page.contact;
+  return html`
+<p class="meta"><a href="/drafts">← Drafts</a></p>
+<h1>${c.name ?? c.addresses[0] ?? `Contact ${c.id}`}</h1>
+<section class="card">
+  <dl class="facts">
+    <dt>Email</dt><dd>${c.addresses.join(', ')}</dd>
+    ${c.company ? html`<dt>Company</dt><dd>${c.company}</dd>` : ''}
+    ${c.title ? html`<dt>Title</dt><dd>${c.title}</dd>` : ''}
+    ${c.howWeMet ? html`<dt>How you got their name</dt><dd>${c.howWeMet}</dd>` : ''}
+    ${c.referredBy ? html`<dt>Referred by</dt><dd>${c.referredBy}</dd>` : ''}
+    <dt>First contact</dt><dd>${formatLocalTime(c.firstContactAt, timeZone) || '—'}</dd>
+    <dt>Last contact</dt><dd>${formatLocalTime(c.lastContactAt, timeZone) || '—'}</dd>
+    <dt>Interactions</dt><dd>${c.interactionCount}</dd>
+  </dl>
+</section>
+${page.drafts.length ? html`<h2>Drafts</h2><ul>${page.drafts.map((d) => html`<li><a href="/drafts/${d.id}">${d.subject || '(no subject)'}</a> — ${KIND_LABELS[d.kind]}${draftBadges(d, now, timeZone)}</li>`)}</ul>` : ''}
+<h2>Timeline</h2>
+${page.timeline.length === 0 ? html`<p class="meta">Nothing in the log yet.</p>` : html`
+<table class="list">
+  <thead><tr><th>When</th><th>What</th><th>Summary</th><th>State</th></tr></thead>
+  <tbody>${[...page.timeline].reverse().map((t) => html`
+    <tr><td>${formatLocalTime(t.at, timeZone)}</td><td>${KIND_WORDS[t.kind] ?? t.kind}</td><td>${t.summary}${
+      t.labels.length ? html` <span class="meta">(${t.labels.join(', ')})</span>` : ''}</td><td>${t.threadState ?? t.meetingStatus ?? ''}</td></tr>`)}
+  </tbody>
+</table>`}`;
+}

@@ -1,0 +1,91 @@
+import type { DraftDetail } from '../../store/approval-queries.ts';
+import { formatLocalTime, toDateTimeLocalValue } from '../local-time.ts';
+import { html, type SafeHtml } from './html.ts';
+import { postForm } from './layout.ts';
+import { deliveryText, draftBadges, dueText, fieldLabel, isOpen, KIND_LABELS, recipientText } from './draft-parts.ts';
+
+/** Snooze choices, in hours. */
+export const SNOOZE_HOURS = [4, 24, 72, 168] as const;
+
+export interface DraftViewOptions {
+  csrfToken: string;
+  now: Date;
+  timeZone: string;
+  /** What the user typed, shown again when saving it failed. */
+  typed?: { subject: string; body: string } | null;
+}
+
+export function draftView(detail: DraftDetail, o: DraftViewOptions): SafeHtml {
+  const { draft, contact } = detail;
+  const editable = isOpen(draft) || draft.status === 'approved';
+  return html`
+<p class="meta"><a href="/drafts">← All drafts</a></p>
+<h1>${draft.subject || '(no subject)'}${draftBadges(draft, o.now, o.timeZone)}</h1>
+<section class="card">
+  <dl class="facts">
+    <dt>Kind</dt><dd>${KIND_LABELS[draft.kind]}</dd>
+    <dt>To</dt><dd>${contact ? html`<a href="/contacts/${contact.id}">${recipientText(draft, contact)}</a>` : recipientText(draft, contact)}${contact?.company ? html`, ${contact.company}` : ''}</dd>
+    ${draft.reason ? html`<dt>Why</dt><dd>${draft.reason}</dd>` : ''}
+    ${draft.dueAt ? html`<dt>Due</dt><dd>${dueText(draft, o.timeZone).replace(/^Due /, '')}</dd>` : ''}
+    ${detail.meeting ? html`<dt>Meeting</dt><dd>${detail.meeting.summary} (${formatLocalTime(detail.meeting.startAt, o.timeZone)})</dd>` : ''}
+    ${detail.thread ? html`<dt>Thread</dt><dd>${detail.thread.subject}</dd>` : ''}
+    ${draft.remindedAt && isOpen(draft) ? html`<dt>Reminder</dt><dd><strong>You were reminded ${formatLocalTime(draft.remindedAt, o.timeZone)}: ${
+      draft.dueAt && draft.dueAt < o.now ? 'it is overdue' : 'it is due soon'}.</strong></dd>` : ''}
+    ${deliveryText(draft, o.timeZone) ? html`<dt>Delivery</dt><dd>${deliveryText(draft, o.timeZone)}</dd>` : ''}
+    ${draft.lastError ? html`<dt>Problem</dt><dd>${draft.lastError}</dd>` : ''}
+  </dl>
+</section>
+${draft.missingFields.length ? html`<p class="error">This draft needs: <strong>${draft.missingFields.map(fieldLabel).join(', ')}</strong>. Replace the [bracketed] placeholders in the text and save; then you can approve it.</p>` : ''}
+${editable ? editForm(detail, o) : readOnly(detail)}
+${editable ? actions(detail, o) : ''}`;
+}
+
+function editForm({ draft }: DraftDetail, o: DraftViewOptions): SafeHtml {
+  const subject = o.typed?.subject ?? draft.subject;
+  const body = o.typed?.body ?? draft.body;
+  return html`
+<section class="card">
+  <h2>Edit</h2>
+  ${postForm(`/drafts/${draft.id}/edit`, o.csrfToken, html`
+    <label for="subject">Subject</label>
+    <input type="text" id="subject" name="subject" value="${subject}" maxlength="300" required>
+    ${draft.inReplyTo ? html`<p class="meta">This is a reply: keep the subject as it is, or Gmail starts a new conversation instead of continuing this one.</p>` : ''}
+    <label for="body">Message</label>
+    <textarea id="body" name="body" required>
+${body}</textarea>
+    ${draft.status === 'approved' ? html`<p class="meta">Saving takes the approval back: approve the new text again.</p>` : ''}
+    <p><button type="submit">Save changes</button></p>`, 'stack')}
+</section>`;
+}
+
+function readOnly({ draft }: DraftDetail): SafeHtml {
+  return html`<section class="card"><h2>Message</h2><p class="preview">${draft.body}</p></section>`;
+}
+
+function actions({ draft }: DraftDetail, o: DraftViewOptions): SafeHtml {
+  const soon = toDateTimeLocalValue(new Date(o.now.getTime() + 60 * 60_000), o.timeZone);
+  const approve = draft.status === 'pending'
+    ? html`<section class="card"><h2>Approve</h2>${postForm(`/drafts/${draft.id}/approve`, o.csrfToken, html`
+      <label class="choice"><input type="radio" name="mode" value="now" checked> Send now</label>
+      <label class="choice"><input type="radio" name="mode" value="at"> Send at
+        <input type="datetime-local" name="at" value="${soon}" aria-label="Send at"> <span class="meta">${o.timeZone}</span></label>
+      <label class="choice"><input type="radio" name="mode" value="mailbox"> Put it in my mailbox's Drafts, to send myself</label>
+      <p><button type="submit" class="primary">Approve</button></p>`, 'stack')}</section>`
+    : '';
+  const snooze = isOpen(draft)
+    ? html`<section class="card"><h2>Snooze</h2>${postForm(`/drafts/${draft.id}/snooze`, o.csrfToken, html`
+      <label for="hours">Hide it for</label>
+      <select id="hours" name="hours">${SNOOZE_HOURS.map((h) => html`<option value="${h}">${snoozeLabel(h)}</option>`)}</select>
+      <p><button type="submit">Snooze</button></p>`, 'stack')}</section>`
+    : '';
+  const reject = html`<section class="card"><h2>Reject</h2>${postForm(`/drafts/${draft.id}/reject`, o.csrfToken, html`
+      <p class="meta">Nothing is sent; the draft leaves the queue.</p>
+      <p><button type="submit" class="danger">Reject</button></p>`)}</section>`;
+  return html`<div class="actions">${approve}${snooze}${reject}</div>`;
+}
+
+function snoozeLabel(hours: number): string {
+  if (hours < 24) return `${hours} hours`;
+  const days = hours / 24;
+  return days === 7 ? '1 week' : `${days} day${days === 1 ? '' : 's'}`;
+}
