@@ -220,3 +220,37 @@ export async function supersedeDrafts(
   );
   return rows.map(toDraft);
 }
+
+/** What planning a draft again may change, while the user has not touched it. */
+export interface DraftReplan {
+  subject: string;
+  body: string;
+  html: string | null;
+  missingFields: readonly string[];
+  fields: Record<string, unknown>;
+  threadId: number | null;
+  accountId: number | null;
+  inReplyTo: string | null;
+  references: readonly string[];
+  providerThreadId: string | null;
+}
+
+/**
+ * Replaces a draft's content and threading with a newer plan (the meeting it thanks for
+ * has since been linked to its thread), only while it is open and nobody has changed it
+ * since it was created. Returns null when that no longer holds.
+ */
+export async function replanUntouchedDraft(db: Queryable, id: number, plan: DraftReplan): Promise<DraftRecord | null> {
+  const rows = await db.query<DraftRow>(
+    `update draft set subject = $2, body = $3, html_body = $4, missing_fields = $5, fields = $6, thread_id = $7,
+       account_id = $8, in_reply_to = $9, refs = $10, provider_thread_id = $11,
+       status = case when cardinality($5::text[]) > 0 then 'needs_input' else 'pending' end
+     where id = $1 and status = any($12::text[]) and updated_at = created_at
+     returning ${COLUMNS}`,
+    [
+      id, plan.subject, plan.body, plan.html, [...plan.missingFields], jsonParam(plan.fields), plan.threadId,
+      plan.accountId, plan.inReplyTo, [...plan.references], plan.providerThreadId, ['needs_input', 'pending'],
+    ],
+  );
+  return rows[0] ? toDraft(rows[0]) : null;
+}

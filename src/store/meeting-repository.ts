@@ -160,3 +160,24 @@ export async function cancelMeetings(tx: Queryable, meetingIds: readonly number[
   for (const r of rows) await deleteInteractionsBySource(tx, `meeting:${r.uid}:${r.recurrence_id}`);
   return rows.map((r) => r.id);
 }
+
+/**
+ * Links meetings that are not yet part of a thread to the outreach threads of these
+ * messages' correspondents. A calendar often syncs before the mail that led to the
+ * meeting; without this the meeting would stay unlinked. Returns the meetings linked.
+ */
+export async function linkMeetingsOfMessages(tx: Queryable, messageRowIds: readonly number[]): Promise<number[]> {
+  if (messageRowIds.length === 0) return [];
+  const rows = await tx.query<{ id: number }>(
+    `select distinct g.id from message msg
+     join thread t on t.id = msg.thread_id and t.kind = 'outreach' and t.contact_id is not null
+     join meeting_attendee a on a.contact_id = t.contact_id
+     join meeting g on g.id = a.meeting_id and g.thread_id is null
+     where msg.id = any($1::int[])`,
+    [messageRowIds],
+  );
+  const ids = rows.map((r) => r.id);
+  await linkMeetingsToOutreach(tx, ids);
+  const linked = await tx.query<{ id: number }>('select id from meeting where id = any($1::int[]) and thread_id is not null', [ids]);
+  return linked.map((r) => r.id);
+}

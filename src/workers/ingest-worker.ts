@@ -9,7 +9,7 @@ import { readSources } from '../integrations/mailbox/index.ts';
 import { addUserAddresses } from '../store/account-repository.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { recordFailures } from '../store/failure-repository.ts';
-import { linkMeetingsToOutreach, recordMeeting } from '../store/meeting-repository.ts';
+import { linkMeetingsOfMessages, linkMeetingsToOutreach, recordMeeting } from '../store/meeting-repository.ts';
 import { recordMessageBatch } from '../store/message-batch.ts';
 import { loadThreadFacts, loadThreadFactsOf, saveThreadStates, type ThreadFacts } from '../store/thread-state-repository.ts';
 import { threadState } from '../detect/thread-state.ts';
@@ -156,7 +156,10 @@ async function writeItems(
     }
     counts.meetings += item.meetings.length;
   }
-  await refreshThreadStates(tx, [...stored.values()].map((s) => s.rowId), meetingIds);
+  const messageRowIds = [...stored.values()].map((s) => s.rowId);
+  await refreshThreadStates(tx, messageRowIds, meetingIds);
+  // Meetings synced before the mail that led to them join its outreach thread now.
+  for (const id of await linkMeetingsOfMessages(tx, messageRowIds)) if (!meetingIds.includes(id)) meetingIds.push(id);
   if (meetingIds.length > 0) {
     // Now that threads know whether they are outreach, meetings can join them.
     await linkMeetingsToOutreach(tx, meetingIds);

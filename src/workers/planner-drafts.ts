@@ -1,5 +1,5 @@
 import { readableName } from '../approval/plan-fields.ts';
-import { createDraft, findDraftByKey, type DraftKind, type DraftRecord } from '../store/draft-repository.ts';
+import { createDraft, findDraftByKey, replanUntouchedDraft, type DraftKind, type DraftRecord } from '../store/draft-repository.ts';
 import type { Queryable } from '../store/database.ts';
 import { loadContactProfile, type ContactRow } from '../store/planner-contact-queries.ts';
 import type { DraftAccount } from '../store/planner-queries.ts';
@@ -33,8 +33,24 @@ export async function createPlannedDraft(
   plan: PlannedDraft,
 ): Promise<{ draft: DraftRecord; created: boolean }> {
   const existing = await findDraftByKey(db, plan.key);
-  if (existing) return { draft: existing, created: false };
-  const rendered = deps.renderer.render(plan.kind, plan.fields);
+  const rendered = () => deps.renderer.render(plan.kind, plan.fields);
+  if (existing) {
+    // Planned before its thread was known (the calendar synced before the mail): an
+    // untouched draft is planned again, so it replies in that thread.
+    if (existing.threadId === null && plan.threadId) {
+      const again = rendered();
+      const replanned = await replanUntouchedDraft(db, existing.id, {
+        subject: again.draft.subject, body: again.draft.text, html: again.draft.html,
+        missingFields: again.status === 'needs_input' ? again.missing : [], fields: { ...plan.fields },
+        threadId: plan.threadId, accountId: plan.account?.accountId ?? existing.accountId,
+        inReplyTo: plan.reply?.inReplyTo ?? null, references: plan.reply?.references ?? [],
+        providerThreadId: plan.account?.providerThreadId ?? null,
+      });
+      if (replanned) return { draft: replanned, created: false };
+    }
+    return { draft: existing, created: false };
+  }
+  const fresh = rendered();
   return createDraft(db, {
     kind: plan.kind,
     contactId: plan.contact.contactId,
@@ -43,10 +59,10 @@ export async function createPlannedDraft(
     accountId: plan.account?.accountId ?? null,
     toAddress: plan.contact.address,
     toName: plan.contact.name,
-    subject: rendered.draft.subject,
-    body: rendered.draft.text,
-    html: rendered.draft.html,
-    missingFields: rendered.status === 'needs_input' ? rendered.missing : [],
+    subject: fresh.draft.subject,
+    body: fresh.draft.text,
+    html: fresh.draft.html,
+    missingFields: fresh.status === 'needs_input' ? fresh.missing : [],
     fields: { ...plan.fields },
     reason: plan.reason,
     followUpNumber: plan.followUpNumber ?? null,

@@ -55,6 +55,24 @@ describe('thank-yous after networking meetings (real Redis, PostgreSQL, a clock 
     expect(await jobState(s, planJobId.thankYouReminder(id))).toBe('delayed');
   });
 
+  it('a meeting that arrives before the mail that led to it: the untouched draft then replies in that thread', async () => {
+    s = await openScenario('pglite', AFTER_END);
+    await s.ingest('coffee-jane.ics');
+    await until(async () => (await s.drafts('thank_you')).length === 1);
+    expect((await s.drafts('thank_you'))[0]).toMatchObject({ inReplyTo: null, subject: expect.not.stringMatching(/^Re:/) });
+
+    await s.ingest('request-jane.eml', 'reply-jane.eml');
+    await until(async () => (await s.drafts('thank_you'))[0]!.inReplyTo !== null);
+    expect(await s.drafts('thank_you')).toEqual([
+      expect.objectContaining({
+        idempotencyKey: `thank_you:${await meetingId(s)}`,
+        subject: 'Re: Informational interview request',
+        inReplyTo: 'reply-jane@mail.acme.example',
+        references: ['req-jane@university.example', 'reply-jane@mail.acme.example'],
+      }),
+    ]);
+  });
+
   it('a thank-you the user sends from their mailbox supersedes the draft', async () => {
     s = await openScenario('postgres', AFTER_END);
     await s.ingest('request-jane.eml', 'reply-jane.eml', 'coffee-jane.ics');
