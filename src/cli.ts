@@ -3,6 +3,7 @@ import { accountsConnectCommand, accountsListCommand, syncCommand } from './cli/
 import { classifyCommand } from './cli/classify-command.ts';
 import { approveCommand, draftsCommand, editCommand, rejectCommand } from './cli/drafts-command.ts';
 import { importCommand } from './cli/import-command.ts';
+import { nurtureCommand } from './cli/nurture-command.ts';
 import { startCommand } from './cli/start-command.ts';
 import { targetsImportCommand } from './cli/targets-command.ts';
 import { contactsCommand, exportCommand, logCommand, meetingsCommand } from './cli/log-commands.ts';
@@ -138,6 +139,14 @@ program
   .action((id: string, opts: { subject?: string; bodyFile?: string; dataDir?: string }) =>
     editCommand(configFor(opts), id, { ...opts, editor: process.env.VISUAL || process.env.EDITOR }),
   );
+
+program
+  .command('nurture')
+  .description('keep in touch with a contact: a check-in is drafted after drafts.checkInDays without contact')
+  .argument('<contact>', 'contact id, address, or part of a name')
+  .option('--off', 'stop check-ins for this contact')
+  .addOption(dataDirOption())
+  .action((contact: string, opts: { off?: boolean; dataDir?: string }) => nurtureCommand(configFor(opts), contact, !opts.off));
 
 const targets = program.command('targets').description('your target list: people to ask for an informational conversation');
 

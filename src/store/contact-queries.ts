@@ -13,6 +13,8 @@ export interface ContactSummary {
   interactionCount: number;
   /** Address of the contact who suggested this person, when someone did. */
   referredBy: string | null;
+  /** The user keeps in touch with them: a check-in is drafted after a quiet spell. */
+  nurture: boolean;
 }
 
 /** One entry of a contact's timeline. */
@@ -37,7 +39,8 @@ const SUMMARY_SELECT = `
     (select array_agg(e.address order by e.address) from contact_email e where e.contact_id = c.id) as addresses,
     co.name as company, co.domain as company_domain,
     s.first_at, s.last_at, coalesce(s.n, 0)::int as interaction_count,
-    (select min(r.address) from contact_email r where r.contact_id = c.referred_by_contact_id) as referred_by
+    (select min(r.address) from contact_email r where r.contact_id = c.referred_by_contact_id) as referred_by,
+    c.nurture
   from contact c
   left join company co on co.id = c.company_id
   left join (select contact_id, min(occurred_at) first_at, max(occurred_at) last_at, count(*) n
@@ -53,6 +56,7 @@ interface SummaryRow {
   last_at: Date | null;
   interaction_count: number;
   referred_by: string | null;
+  nurture: boolean;
 }
 
 /** Every contact with at least one interaction, most recent first. */
@@ -124,5 +128,6 @@ function toSummary(r: SummaryRow): ContactSummary {
     lastContactAt: r.last_at,
     interactionCount: r.interaction_count,
     referredBy: r.referred_by,
+    nurture: r.nurture,
   };
 }

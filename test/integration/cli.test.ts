@@ -166,6 +166,18 @@ describe.concurrent('rapport', () => {
       });
     });
 
+    it('rapport nurture: marks a contact for check-ins, --off stops them', async ({ expect }) => {
+      const dir = importedCopy();
+      const on = await rapport(['nurture', 'jane', '--data-dir', dir]);
+      expect(on.code, on.stderr).toBe(0);
+      expect(on.stdout).toMatch(/^Jane Doe: rapport will draft a check-in after 90 days without contact\./);
+      const nurtured = (run: Run) =>
+        (JSON.parse(run.stdout) as { contacts: { name: string; nurture: boolean }[] }).contacts.filter((c) => c.nurture).map((c) => c.name);
+      expect(nurtured(await rapport(['contacts', '--json', '--data-dir', dir]))).toEqual(['Jane Doe']);
+      expect((await rapport(['nurture', 'jane', '--off', '--data-dir', dir])).code).toBe(0);
+      expect(nurtured(await rapport(['contacts', '--json', '--data-dir', dir]))).toEqual([]);
+    });
+
     it('rapport contacts: a table with one row per contact', async ({ expect }) => {
       const run = await rapport(['contacts', '--data-dir', imported]);
       expect(run.code, run.stderr).toBe(0);

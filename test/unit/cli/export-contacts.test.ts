@@ -11,6 +11,7 @@ const contact = (over: Partial<ContactWithTimeline> = {}): ContactWithTimeline =
   lastContactAt: new Date('2026-03-06T16:00:00Z'),
   interactionCount: 2,
   referredBy: null,
+  nurture: false,
   interactions: [],
   ...over,
 });
@@ -253,6 +254,7 @@ describe('exportContacts: json', () => {
       lastContactAt: '2026-03-06T16:00:00.000Z',
       interactionCount: 2,
       referredBy: null,
+      nurture: false,
       interactions: [
         {
           at: '2026-03-02T14:15:00.000Z', kind: 'email_sent', summary: 'Hello', messageKey: 'm1@x.example',
