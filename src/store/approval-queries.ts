@@ -7,6 +7,7 @@ import { listAccounts, type Provider, type SyncStatus } from './account-reposito
 import { contactTimeline, findContact, type ContactSummary, type TimelineEntry } from './contact-queries.ts';
 import type { Queryable } from './database.ts';
 import { getDraft, listDrafts, type DraftRecord } from './draft-repository.ts';
+import type { BriefPerson } from '../approval/meeting-brief.ts';
 
 // The contact's most used display name, as everywhere else (contact-queries.ts).
 const NAME_OF = (contact: string) => `(select n.name from contact_name n where n.contact_id = ${contact}
@@ -131,17 +132,8 @@ export async function listUpcomingMeetings(db: Queryable, now: Date, days: numbe
   }));
 }
 
-/** What the log knows about a person a meeting is with (see `BriefPerson` in src/approval/meeting-brief.ts). */
-export interface PersonFacts {
-  name: string | null;
-  address: string;
-  title: string | null;
-  howWeMet: string | null;
-  referredBy: string | null;
-  company: { name: string; domain: string; status: string; otherContacts: string[] } | null;
-  history: { at: Date | null; kind: string; summary: string }[];
-  referralsGiven: string[];
-}
+/** What the log knows about a person a meeting is with. */
+export type PersonFacts = BriefPerson;
 
 export async function loadPersonFacts(db: Queryable, contactId: number): Promise<PersonFacts | null> {
   const [row] = await db.query<{

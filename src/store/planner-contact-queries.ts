@@ -1,5 +1,6 @@
 import { DRAFT_MOVES } from '../approval/draft-lifecycle.ts';
 import type { Queryable } from './database.ts';
+import type { ContactProfile } from '../approval/plan-fields.ts';
 
 /**
  * The planner's view of contacts: who a draft is addressed to and how they are named,
@@ -8,17 +9,8 @@ import type { Queryable } from './database.ts';
 
 const WITHDRAWABLE = [...DRAFT_MOVES.supersede.from];
 
-/** A contact as drafts address and name them; see `ContactProfile` in src/approval/plan-fields.ts. */
-export interface ContactRow {
-  contactId: number;
-  name: string | null;
-  address: string | null;
-  title: string | null;
-  source: string | null;
-  company: string | null;
-  referrerName: string | null;
-  field: string | null;
-}
+/** A contact as drafts address and name them. */
+export type ContactRow = ContactProfile;
 
 /**
  * A contact's name, address and details. What the user typed in a target list wins over

@@ -2,7 +2,7 @@ import { listUnfinishedDeliveries, markDraftsSentByUser } from '../store/deliver
 import type { Queryable } from '../store/database.ts';
 import { processDeliverJob, type DeliverDeps } from './deliver-worker.ts';
 import type { WrittenChange } from './ingest-worker.ts';
-import { openQueue, startWorker, type TypedQueue } from './queues.ts';
+import { serveQueue, type TypedQueue } from './queues.ts';
 
 /** Job options of every deliver job. */
 export const DELIVER_JOB_OPTIONS = {
@@ -80,24 +80,14 @@ export async function startDeliverService(
   deps: DeliverDeps,
   options: { concurrency?: number; lockDuration?: number; stalledInterval?: number } = {},
 ): Promise<DeliverService> {
-  const prefix = deps.config.queuePrefix;
-  const queue = openQueue('deliver', deps.redis, prefix);
-  const worker = startWorker('deliver', (job, token) => processDeliverJob(deps, job, token), {
-    connection: deps.redis,
-    prefix,
-    concurrency: options.concurrency ?? 2,
-    lockDuration: options.lockDuration,
-    stalledInterval: options.stalledInterval,
-  });
-  worker.worker.on('error', () => undefined); // connection hiccups: BullMQ reconnects by itself
-  const service: DeliverService = {
-    queue,
-    scheduleDelivery: scheduleDelivery(queue),
-    async close() {
-      await worker.close();
-      await queue.close();
-    },
-  };
+  const served = serveQueue(
+    'deliver',
+    (job, token) => processDeliverJob(deps, job, token),
+    { redis: deps.redis, prefix: deps.config.queuePrefix },
+    { ...options, defaultConcurrency: 2 },
+  );
+  const queue = served.queue;
+  const service: DeliverService = { queue, scheduleDelivery: scheduleDelivery(queue), close: served.close };
   try {
     await resumeDeliveries(queue, deps.db);
   } catch (err) {

@@ -9,7 +9,7 @@ import type { PlannerDeps } from './planner-context.ts';
 import { PLAN_JOB_OPTIONS, queueScheduler } from './planner-jobs.ts';
 import { processPlanJob } from './planner-worker.ts';
 import type { PlanJobResult } from './queue-map.ts';
-import { openQueue, startWorker, type TypedQueue } from './queues.ts';
+import { serveQueue, type TypedQueue } from './queues.ts';
 
 /** How often the planner looks at everything due, in case a delayed job was lost. */
 export const DEFAULT_SCAN_MINUTES = 15;
@@ -45,21 +45,22 @@ export async function startPlannerService(
   options: { concurrency?: number; scanEveryMs?: number; lockDuration?: number; stalledInterval?: number } = {},
 ): Promise<PlannerService> {
   const prefix = deps.config.queuePrefix;
-  const queue = openQueue('plan', deps.redis, prefix);
   const now = deps.now ?? (() => new Date());
   const renderer = createRenderer({ overridesDir: deps.config.drafts.templatesDir || null });
   const log = deps.log ?? ((line: string) => process.stderr.write(`rapport planner: ${line}\n`));
   for (const problem of renderer.check()) log(`${problem.message} Drafts of that kind cannot be made until it is fixed.`);
+  // The worker fetches its first job asynchronously, after plannerDeps is set below.
+  const ready: { deps?: PlannerDeps } = {};
+  const served = serveQueue(
+    'plan',
+    (job, token) => processPlanJob(ready.deps!, job, token),
+    { redis: deps.redis, prefix },
+    { ...options, defaultConcurrency: 1 },
+  );
+  const queue = served.queue;
   const plannerDeps: PlannerDeps = { db: deps.db, config: deps.config, renderer, scheduler: queueScheduler(queue, now), now, log };
-  const worker = startWorker('plan', (job, token) => processPlanJob(plannerDeps, job, token), {
-    connection: deps.redis,
-    prefix,
-    concurrency: options.concurrency ?? 1,
-    lockDuration: options.lockDuration,
-    stalledInterval: options.stalledInterval,
-  });
-  worker.worker.on('error', () => undefined); // connection hiccups: BullMQ reconnects by itself
-  worker.worker.on('failed', (job, err) => {
+  ready.deps = plannerDeps;
+  served.worker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) log(`The ${job.name} job ${job.id} failed: ${err.message}`);
   });
   await queue.upsertJobScheduler(
@@ -84,10 +85,9 @@ export async function startPlannerService(
       return (await job.waitUntilFinished(events)) as PlanJobResult;
     },
     async close() {
-      await worker.close();
       await events?.close();
       (eventsConnection as Redis | null)?.disconnect();
-      await queue.close();
+      await served.close();
     },
   };
 }

@@ -44,3 +44,39 @@ export function startWorker<Q extends QueueName>(
     },
   };
 }
+
+/** How a queue's worker runs in this process. */
+export interface ServeOptions {
+  concurrency?: number;
+  lockDuration?: number;
+  stalledInterval?: number;
+}
+
+/**
+ * Opens the named queue and starts a worker on it in this process: the shape every
+ * rapport service has. `close` stops the worker (letting running jobs finish), then the queue.
+ */
+export function serveQueue<Q extends QueueName>(
+  name: Q,
+  processor: Processor<JobTypes[Q]['data'], JobTypes[Q]['result'], JobTypes[Q]['name']>,
+  where: { redis: Redis; prefix: string },
+  options: ServeOptions & { defaultConcurrency: number },
+): { queue: TypedQueue<Q>; worker: TypedWorker<Q>; close(): Promise<void> } {
+  const queue = openQueue(name, where.redis, where.prefix);
+  const worker = startWorker(name, processor, {
+    connection: where.redis,
+    prefix: where.prefix,
+    concurrency: options.concurrency ?? options.defaultConcurrency,
+    lockDuration: options.lockDuration,
+    stalledInterval: options.stalledInterval,
+  });
+  worker.worker.on('error', () => undefined); // connection hiccups: BullMQ reconnects by itself
+  return {
+    queue,
+    worker: worker.worker,
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}

@@ -6,7 +6,7 @@ import { RuleClassifier } from '../detect/rule-classifier.ts';
 import type { Database } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import type { SyncJobResult } from './queue-map.ts';
-import { openQueue, startWorker, type TypedQueue } from './queues.ts';
+import { serveQueue, type TypedQueue } from './queues.ts';
 import { processSyncJob, requestSync, syncJobId, type SyncDeps } from './sync-worker.ts';
 
 export interface SyncRunnerDeps {
@@ -33,25 +33,15 @@ export function startSyncService(
   deps: SyncRunnerDeps,
   options: { concurrency?: number; lockDuration?: number; stalledInterval?: number } = {},
 ): SyncService {
-  const prefix = deps.config.queuePrefix;
-  const queue = openQueue('sync', deps.redis, prefix);
   const syncDeps: SyncDeps = { ...deps, classifier: new RuleClassifier(loadDetectConfig()) };
-  const worker = startWorker('sync', (job) => processSyncJob(syncDeps, job, queue), {
-    connection: deps.redis,
-    prefix,
-    concurrency: options.concurrency ?? 2,
-    lockDuration: options.lockDuration,
-    stalledInterval: options.stalledInterval,
-  });
-  worker.worker.on('error', () => undefined); // connection hiccups: BullMQ reconnects by itself
-  return {
-    queue,
-    deps: syncDeps,
-    async close() {
-      await worker.close();
-      await queue.close();
-    },
-  };
+  // The poll job asks for syncs on this same queue (the processor runs only once it is served).
+  const served: ReturnType<typeof serveQueue<'sync'>> = serveQueue(
+    'sync',
+    (job) => processSyncJob(syncDeps, job, served.queue),
+    { redis: deps.redis, prefix: deps.config.queuePrefix },
+    { ...options, defaultConcurrency: 2 },
+  );
+  return { queue: served.queue, deps: syncDeps, close: served.close };
 }
 
 export interface SyncOutcome {

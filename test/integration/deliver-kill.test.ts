@@ -14,6 +14,7 @@ import { until } from '../helpers/wait.ts';
 import { connectSeededAccount, googleTestConfig } from '../helpers/google.ts';
 import { TEST_REDIS_URL } from '../helpers/test-config.ts';
 import { openTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/test-store.ts';
+import { workerChildEnv } from '../helpers/child-env.ts';
 
 /** Where the draft and the mailbox stand when the worker dies at each step. */
 const AT_DEATH: Record<DeliverStep, { status: DraftStatus; sent: number }> = {
@@ -53,20 +54,7 @@ describe('a deliver worker killed at each step of a delivery', () => {
   /** Runs the deliver worker in a child process that kills itself (SIGKILL) at `step`; resolves once it is dead. */
   async function runChildDyingAt(step: DeliverStep): Promise<NodeJS.Signals | null> {
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/deliver-worker-child.ts'], {
-      env: {
-        ...process.env,
-        RAPPORT_DATA_DIR: config.dataDir,
-        REDIS_URL: config.redisUrl,
-        RAPPORT_QUEUE_PREFIX: config.queuePrefix,
-        RAPPORT_GOOGLE_API_URL: config.google.apiUrl,
-        RAPPORT_GOOGLE_CLIENT_ID: config.google.clientId,
-        RAPPORT_GOOGLE_CLIENT_SECRET: config.google.clientSecret,
-        RAPPORT_ME: USER,
-        DATABASE_URL: '',
-        TEST_DATABASE_URL,
-        TEST_SCHEMA: store.schema!,
-        RAPPORT_TEST_CRASH_AT: step,
-      },
+      env: workerChildEnv(config, store.schema!, { RAPPORT_TEST_CRASH_AT: step }),
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const timer = setTimeout(() => child.kill('SIGTERM'), 30_000); // a child that never reaches the step

@@ -12,6 +12,7 @@ import { openQueue, type TypedQueue } from '../../src/workers/queues.ts';
 import { connectRedis } from '../../src/workers/redis-connection.ts';
 import { testConfig, TEST_REDIS_URL } from '../helpers/test-config.ts';
 import { openTestStore, type Engine, type TestStore } from '../helpers/test-store.ts';
+import { until } from '../helpers/wait.ts';
 
 export const FIXTURES = path.resolve('test/fixtures/planner');
 export const USER = 'alex.student@university.example';
@@ -109,11 +110,4 @@ export async function openScenario(engine: Engine, startIso: string): Promise<Pl
   return scenario;
 }
 
-/** Polls `check` until it holds; fails after `timeoutMs`. */
-export async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until };

@@ -12,6 +12,7 @@ import { connectSeededAccount, googleTestConfig, rawMessage } from '../helpers/g
 import { TEST_REDIS_URL } from '../helpers/test-config.ts';
 import { until } from '../helpers/wait.ts';
 import { openTestStore, TEST_DATABASE_URL, type TestStore } from '../helpers/test-store.ts';
+import { workerChildEnv } from '../helpers/child-env.ts';
 
 const USER = 'alex.student@university.example';
 const MESSAGES = 60;
@@ -56,19 +57,7 @@ describe('a sync worker killed in the middle of a sync', () => {
     await queue.close();
 
     child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/sync-worker-child.ts'], {
-      env: {
-        ...process.env,
-        RAPPORT_DATA_DIR: config.dataDir,
-        REDIS_URL: config.redisUrl,
-        RAPPORT_QUEUE_PREFIX: config.queuePrefix,
-        RAPPORT_GOOGLE_API_URL: config.google.apiUrl,
-        RAPPORT_GOOGLE_CLIENT_ID: config.google.clientId,
-        RAPPORT_GOOGLE_CLIENT_SECRET: config.google.clientSecret,
-        RAPPORT_ME: USER,
-        DATABASE_URL: '',
-        TEST_DATABASE_URL,
-        TEST_SCHEMA: store.schema!,
-      },
+      env: workerChildEnv(config, store.schema!),
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await until(async () => (await allHeldProviderIds(store.db, accountId)).length >= 10);
