@@ -4,7 +4,7 @@ import { classifyCommand } from './cli/classify-command.ts';
 import { approveCommand, draftsCommand, editCommand, rejectCommand } from './cli/drafts-command.ts';
 import { importCommand } from './cli/import-command.ts';
 import { nurtureCommand } from './cli/nurture-command.ts';
-import { startCommand } from './cli/start-command.ts';
+import { startCommand, webCommand, workerCommand } from './cli/start-command.ts';
 import { targetsImportCommand } from './cli/targets-command.ts';
 import { contactsCommand, exportCommand, logCommand, meetingsCommand } from './cli/log-commands.ts';
 import { loadConfig } from './config/load-config.ts';
@@ -147,6 +147,24 @@ program
   .option('--off', 'stop check-ins for this contact')
   .addOption(dataDirOption())
   .action((contact: string, opts: { off?: boolean; dataDir?: string }) => nurtureCommand(configFor(opts), contact, !opts.off));
+
+program
+  .command('worker')
+  .description('run workers only (any number of processes, on any number of machines, sharing one Redis and one PostgreSQL)')
+  .option('--queues <names>', 'comma-separated queues to serve: sync, plan, deliver (default: all)')
+  .option('--concurrency <n>', 'jobs at once per queue', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number of at least 1');
+    return n;
+  })
+  .addOption(dataDirOption())
+  .action((opts: { queues?: string; concurrency?: number; dataDir?: string }) => workerCommand(configFor(opts), opts));
+
+program
+  .command('web')
+  .description('run the web server only (approval page, sign-ins, webhooks); workers run elsewhere')
+  .addOption(dataDirOption())
+  .action((opts: { dataDir?: string }) => webCommand(configFor(opts)));
 
 const targets = program.command('targets').description('your target list: people to ask for an informational conversation');
 

@@ -1,51 +1,56 @@
 import type { Config } from '../config/load-config.ts';
-import { createWebLogin, webLoginHint } from '../http/web-login.ts';
-import { buildHttpServer } from '../http/server.ts';
 import { openQueueApp } from '../main.ts';
 import { openSecretBox } from '../store/secret-box.ts';
-import { deliveryOnWritten, scheduleDelivery, startDeliverService } from '../workers/deliver-service.ts';
-import type { WrittenChange } from '../workers/ingest-worker.ts';
-import { plannerOnWritten, startPlannerService } from '../workers/planner-service.ts';
-import { schedulePolling, startSyncService } from '../workers/sync-runner.ts';
+import { parseQueues, SERVICE_QUEUES, startWeb, startWorkers, untilStopped, type RunningServices } from './run-services.ts';
 
 /**
- * `rapport start`: the long-running service in one process: syncs and their scheduled
- * poll, the planner, deliveries, and the web server (approval page, sign-ins, push
- * notifications). Ctrl-C or SIGTERM lets running jobs finish, then exits.
+ * `rapport start`: the whole service in one process: every worker (syncs and their poll,
+ * the planner, deliveries) and the web server. Ctrl-C or SIGTERM lets running jobs
+ * finish, then exits.
  */
 export async function startCommand(config: Config): Promise<void> {
+  await serve(config, async (app, secrets) => {
+    const workers = await startWorkers(app, secrets, SERVICE_QUEUES);
+    const web = await startWeb(app, secrets).catch(async (err: unknown) => {
+      await workers.close();
+      throw err;
+    });
+    process.stdout.write(`rapport is running (Ctrl-C to stop).\n${web.hint}\n`);
+    return [web, workers];
+  });
+}
+
+/** `rapport worker [--queues q1,q2] [--concurrency N]`: workers only, for scaling out. */
+export async function workerCommand(config: Config, options: { queues?: string; concurrency?: number }): Promise<void> {
+  const queues = parseQueues(options.queues);
+  await serve(config, async (app, secrets) => {
+    const workers = await startWorkers(app, secrets, queues, options.concurrency);
+    process.stdout.write(`rapport worker serving ${queues.join(', ')} (Ctrl-C to stop).\n`);
+    return [workers];
+  });
+}
+
+/** `rapport web`: the web server only; the jobs it queues run in worker processes. */
+export async function webCommand(config: Config): Promise<void> {
+  await serve(config, async (app, secrets) => {
+    const web = await startWeb(app, secrets);
+    process.stdout.write(`rapport web is running (Ctrl-C to stop).\n${web.hint}\n`);
+    return [web];
+  });
+}
+
+async function serve(
+  config: Config,
+  start: (app: Awaited<ReturnType<typeof openQueueApp>>, secrets: ReturnType<typeof openSecretBox>) => Promise<RunningServices[]>,
+): Promise<void> {
   const app = await openQueueApp(config);
-  const secrets = openSecretBox(config.dataDir);
-  const deliver = await startDeliverService({ ...app, secrets });
-  const planner = await startPlannerService(app);
-  const toDelivery = deliveryOnWritten(app.db);
-  const toPlanner = plannerOnWritten(planner.queue);
-  // What a sync stores can complete a delivery (the user sent a draft themselves) and
-  // make planned work due or moot.
-  const onWritten = async (change: WrittenChange) => {
-    await toDelivery(change);
-    await toPlanner(change);
-  };
-  const sync = startSyncService({ ...app, secrets, onWritten });
-  await schedulePolling(sync, config.sync.pollMinutes);
-  const login = createWebLogin(config);
-  const http = buildHttpServer({
-    ...app,
-    secrets,
-    syncQueue: sync.queue,
-    login,
-    scheduleDelivery: scheduleDelivery(deliver.queue),
-  });
-  await http.listen({ host: config.http.host, port: config.http.port });
-  process.stdout.write(`rapport is running (Ctrl-C to stop).\n${webLoginHint(config, login)}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  process.stdout.write('Stopping: letting running jobs finish…\n');
-  await http.close();
-  await sync.close();
-  await planner.close();
-  await deliver.close();
-  await app.close();
+  let running: RunningServices[] = [];
+  try {
+    running = await start(app, openSecretBox(config.dataDir));
+    await untilStopped();
+    process.stdout.write('Stopping: letting running jobs finish…\n');
+  } finally {
+    for (const service of running) await service.close();
+    await app.close();
+  }
 }

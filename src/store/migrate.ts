@@ -9,9 +9,12 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
  * Each runs in its own transaction with its record, so a failed one leaves no trace.
  */
 export async function migrate(db: Database): Promise<string[]> {
-  await db.execScript(
-    'create table if not exists schema_migration (name text primary key, applied_at timestamptz not null default now())',
-  );
+  // Several rapport processes may start at once on a new database (`rapport worker` and
+  // `rapport web`): each step takes a lock first, and re-reads what is done under it.
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query('create table if not exists schema_migration (name text primary key, applied_at timestamptz not null default now())');
+  });
   const done = new Set(
     (await db.query<{ name: string }>('select name from schema_migration')).map((r) => r.name),
   );
@@ -19,15 +22,23 @@ export async function migrate(db: Database): Promise<string[]> {
     .readdirSync(MIGRATIONS_DIR)
     .filter((name) => name.endsWith('.sql') && !done.has(name))
     .sort();
+  const applied: string[] = [];
   for (const name of pending) {
     const sql = fs.readFileSync(MIGRATIONS_DIR + name, 'utf8');
     await db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      const [already] = await tx.query<{ name: string }>('select name from schema_migration where name = $1', [name]);
+      if (already) return;
       for (const statement of splitStatements(sql)) await tx.query(statement);
       await tx.query('insert into schema_migration (name) values ($1)', [name]);
+      applied.push(name);
     });
   }
-  return pending;
+  return applied;
 }
+
+/** An arbitrary constant that names rapport's migration lock among advisory locks. */
+const MIGRATION_LOCK = 7_240_113;
 
 /** Splits a migration on the semicolons that end statements (our files hold no bodies with `;`). */
 function splitStatements(sql: string): string[] {

@@ -13,7 +13,12 @@ export async function openPostgresDatabase(url: string, schema?: string): Promis
     ...(schema ? { options: `-c search_path=${quoteIdent(schema)}` } : {}),
   });
   try {
-    if (schema) await pool.query(`create schema if not exists ${quoteIdent(schema)}`);
+    // Two processes creating the same schema at once would collide even with "if not exists".
+    if (schema) {
+      await pool.query(
+        `do $$ begin perform pg_advisory_xact_lock(7240114); create schema if not exists ${quoteIdent(schema)}; end $$`,
+      );
+    }
     else await pool.query('select 1');
   } catch (err) {
     await pool.end();
