@@ -175,6 +175,15 @@ targets
   .addOption(dataDirOption())
   .action((file: string, opts: { dataDir?: string }) => targetsImportCommand(configFor(opts), file));
 
+program
+  .command('demo')
+  .description("see rapport work on a made-up student's mailbox, without an account: emulated Gmail, every worker, the page")
+  .addOption(dataDirOption())
+  .action(async (opts: { dataDir?: string }) => {
+    const { demoCommand } = await import('./cli/demo-command.ts');
+    await demoCommand(configFor({}), { dataDir: opts.dataDir });
+  });
+
 const emulate = program.command('emulate').description('local emulators of provider APIs, for trying rapport without a real account');
 
 emulate

@@ -1,0 +1,108 @@
+/**
+ * A few weeks of a student's networking, written for the demo, dated relative to `now`:
+ * outreach requests, replies, scheduling, an invitation, a coffee that ended an hour
+ * ago, a request unanswered for eight business days, a referral, and ordinary mail.
+ * Pure: it builds raw messages and calendar events; the demo puts them in an emulator.
+ */
+
+export const DEMO_USER = { address: 'sam.student@university.example', name: 'Sam Student' };
+
+export interface DemoMessage {
+  /** RFC 5322 text. */
+  raw: string;
+  /** Where it sits in the mailbox: sent by the user, or received. */
+  box: 'sent' | 'inbox';
+  date: Date;
+}
+
+export interface DemoEvent {
+  summary: string;
+  start: Date;
+  end: Date;
+  attendees: { address: string; name: string }[];
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+interface Letter {
+  from: { address: string; name: string };
+  to: { address: string; name: string };
+  subject: string;
+  ago: number;
+  id: string;
+  replyTo?: string;
+  body: string;
+  list?: boolean;
+}
+
+const ME = DEMO_USER;
+const PRIYA = { address: 'priya.natarajan@helio-energy.example', name: 'Priya Natarajan' };
+const MARCUS = { address: 'marcus.webb@northbank.example', name: 'Marcus Webb' };
+const ELENA = { address: 'elena.garcia@helio-energy.example', name: 'Elena Garcia' };
+const TOM = { address: 'tom.okafor@university.example', name: 'Tom Okafor' };
+const NEWS = { address: 'news@careers.university.example', name: 'Career Centre' };
+
+/** The demo's mail, oldest first. */
+export function demoMessages(now: Date): DemoMessage[] {
+  const letters: Letter[] = [
+    {
+      from: ME, to: PRIYA, subject: 'Informational interview request', ago: 16 * DAY, id: 'demo-priya-1',
+      body: `Dear Ms. Natarajan,\n\nI am a master's student in energy systems at the university, and Professor Okafor suggested I contact you. I am exploring careers in grid analytics and would be grateful for 20 to 30 minutes of your time for an informational interview about your work at Helio Energy. I am not asking for a job, only for your advice.\n\nBest regards,\nSam Student\n`,
+    },
+    {
+      from: PRIYA, to: ME, subject: 'Re: Informational interview request', ago: 14 * DAY, id: 'demo-priya-2', replyTo: 'demo-priya-1',
+      body: `Hi Sam,\n\nHappy to chat. Would coffee work for you? I am free most afternoons next week.\n\nPriya\n`,
+    },
+    {
+      from: ME, to: PRIYA, subject: 'Re: Informational interview request', ago: 13 * DAY, id: 'demo-priya-3', replyTo: 'demo-priya-2',
+      body: `Hi Priya,\n\nThank you! Would Thursday at 3pm at the Riverside Cafe suit you?\n\nBest,\nSam\n`,
+    },
+    {
+      from: PRIYA, to: ME, subject: 'Re: Informational interview request', ago: 12 * DAY, id: 'demo-priya-4', replyTo: 'demo-priya-3',
+      body: `Thursday at 3pm works. See you there.\n\nBy the way, you should also talk to my colleague Elena Garcia (elena.garcia@helio-energy.example), who leads our forecasting team.\n\nPriya\n`,
+    },
+    {
+      from: ME, to: MARCUS, subject: 'Request for a short conversation about energy trading', ago: 12 * DAY, id: 'demo-marcus-1',
+      body: `Dear Mr. Webb,\n\nI am a master's student in energy systems and found your name through the alumni directory. I am exploring careers in energy trading and would be grateful for 20 minutes of your time for a short conversation about your path to Northbank. I am not looking for a job, only for your perspective.\n\nWith thanks,\nSam Student\n`,
+    },
+    {
+      from: TOM, to: ME, subject: 'Thesis meeting notes', ago: 9 * DAY, id: 'demo-tom-1',
+      body: `Sam,\n\nAttached are the notes from today. Please send the revised chapter outline by Friday.\n\nTom\n`,
+    },
+    {
+      from: NEWS, to: ME, subject: 'This week at the Career Centre', ago: 3 * DAY, id: 'demo-news-1', list: true,
+      body: `Workshops this week: CV clinic, mock interviews, and the energy industry panel.\n`,
+    },
+  ];
+  return letters.map((l) => ({ raw: rawOf(l, new Date(now.getTime() - l.ago)), box: l.from === ME ? 'sent' : 'inbox', date: new Date(now.getTime() - l.ago) }));
+}
+
+/** The demo's calendar: the coffee with Priya, which ended an hour ago. */
+export function demoEvents(now: Date): DemoEvent[] {
+  return [
+    {
+      summary: 'Coffee with Priya Natarajan',
+      start: new Date(now.getTime() - 2 * HOUR),
+      end: new Date(now.getTime() - HOUR),
+      attendees: [PRIYA, ME],
+    },
+  ];
+}
+
+function rawOf(l: Letter, date: Date): string {
+  const person = (p: { address: string; name: string }) => `${p.name} <${p.address}>`;
+  return [
+    `From: ${person(l.from)}`,
+    `To: ${person(l.to)}`,
+    `Subject: ${l.subject}`,
+    `Date: ${date.toUTCString()}`,
+    `Message-ID: <${l.id}@demo.example>`,
+    ...(l.replyTo ? [`In-Reply-To: <${l.replyTo}@demo.example>`, `References: <${l.replyTo}@demo.example>`] : []),
+    ...(l.list ? ['List-Id: <careers.university.example>', 'List-Unsubscribe: <mailto:leave@careers.university.example>'] : []),
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    l.body.replace(/\n/g, '\r\n'),
+  ].join('\r\n');
+}

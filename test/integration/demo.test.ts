@@ -1,0 +1,40 @@
+/**
+ * `rapport demo` as a newcomer runs it: within a minute the page it prints shows a
+ * thank-you for the coffee that ended an hour ago and a follow-up to the unanswered request.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TEST_REDIS_URL } from '../helpers/test-config.ts';
+import { freePort, until } from '../helpers/wait.ts';
+import { PageClient, visibleText } from './approval-harness.ts';
+
+describe('rapport demo', () => {
+  let demo: ChildProcess | undefined;
+  afterAll(() => {
+    demo?.kill('SIGTERM');
+  });
+
+  it('prints a sign-in link; the page soon shows a thank-you for the coffee and a follow-up draft', async () => {
+    const port = await freePort();
+    demo = spawn(process.execPath, ['bin/rapport.js', 'demo'], {
+      env: { ...process.env, REDIS_URL: TEST_REDIS_URL, RAPPORT_HTTP_PORT: String(port), RAPPORT_QUEUE_PREFIX: `test-demo-${randomBytes(4).toString('hex')}`, DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    demo.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+    demo.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    await until(async () => /login\?token=/.test(output), 30_000);
+    const link = /(http:\/\/\S+\/login\?token=\S+)/.exec(output)![1]!;
+    const user = new PageClient(`http://127.0.0.1:${port}`);
+    const token = new URL(link).searchParams.get('token')!;
+    expect((await user.signIn(token)).status).toBe(303);
+
+    await until(async () => {
+      const page = visibleText((await user.get('/drafts')).text);
+      return page.includes('Thank-you to Priya Natarajan') && page.includes('Follow-up to Marcus Webb');
+    }, 45_000, 500);
+    expect(visibleText((await user.get('/drafts')).text)).toContain('Thank you for our coffee today');
+    expect(output).not.toMatch(/Error|rapport:/);
+  });
+});
