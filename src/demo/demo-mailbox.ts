@@ -39,7 +39,6 @@ interface Letter {
 const ME = DEMO_USER;
 const PRIYA = { address: 'priya.natarajan@helio-energy.example', name: 'Priya Natarajan' };
 const MARCUS = { address: 'marcus.webb@northbank.example', name: 'Marcus Webb' };
-const ELENA = { address: 'elena.garcia@helio-energy.example', name: 'Elena Garcia' };
 const TOM = { address: 'tom.okafor@university.example', name: 'Tom Okafor' };
 const NEWS = { address: 'news@careers.university.example', name: 'Career Centre' };
 
