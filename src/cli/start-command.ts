@@ -1,6 +1,7 @@
 import type { Config } from '../config/load-config.ts';
 import { openQueueApp } from '../main.ts';
 import { openSecretBox } from '../store/secret-box.ts';
+import { startPrivateRedisIfNeeded } from '../workers/private-redis.ts';
 import { parseQueues, SERVICE_QUEUES, startWeb, startWorkers, untilStopped, type RunningServices } from './run-services.ts';
 
 /**
@@ -43,14 +44,20 @@ async function serve(
   config: Config,
   start: (app: Awaited<ReturnType<typeof openQueueApp>>, secrets: ReturnType<typeof openSecretBox>) => Promise<RunningServices[]>,
 ): Promise<void> {
-  const app = await openQueueApp(config);
-  let running: RunningServices[] = [];
+  const redis = await startPrivateRedisIfNeeded(config.redisUrl, config.dataDir);
+  if (redis) process.stdout.write(`No Redis answered at ${config.redisUrl}: started one for rapport (files in ${config.dataDir}/redis).\n`);
   try {
-    running = await start(app, openSecretBox(config.dataDir));
-    await untilStopped();
-    process.stdout.write('Stopping: letting running jobs finish…\n');
+    const app = await openQueueApp(config);
+    let running: RunningServices[] = [];
+    try {
+      running = await start(app, openSecretBox(config.dataDir));
+      await untilStopped();
+      process.stdout.write('Stopping: letting running jobs finish…\n');
+    } finally {
+      for (const service of running) await service.close();
+      await app.close();
+    }
   } finally {
-    for (const service of running) await service.close();
-    await app.close();
+    await redis?.stop();
   }
 }
