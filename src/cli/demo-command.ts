@@ -7,6 +7,7 @@ import { DEMO_USER, demoEvents, demoMessages } from '../demo/demo-mailbox.ts';
 import { beginGoogleConnect } from '../http/google-connect.ts';
 import { openQueueApp } from '../main.ts';
 import { openSecretBox } from '../store/secret-box.ts';
+import { startPrivateRedisIfNeeded } from '../workers/private-redis.ts';
 import { startWeb, startWorkers, untilStopped } from './run-services.ts';
 
 /**
@@ -36,7 +37,11 @@ export async function demoCommand(base: Config, options: { dataDir?: string }): 
     emulator.setConsentUser(DEMO_USER.address);
     const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-demo-'));
     const config = demoConfig(base, dataDir, emulator.url);
-    const app = await openQueueApp(config);
+    const privateRedis = await startPrivateRedisIfNeeded(config.redisUrl, dataDir);
+    const app = await openQueueApp(config).catch(async (err: unknown) => {
+      await privateRedis?.stop();
+      throw err;
+    });
     const secrets = openSecretBox(config.dataDir);
     const workers = await startWorkers(app, secrets, ['sync', 'plan', 'deliver']);
     try {
@@ -64,6 +69,7 @@ export async function demoCommand(base: Config, options: { dataDir?: string }): 
     } finally {
       await workers.close();
       await app.close();
+      await privateRedis?.stop();
     }
   } finally {
     await emulator.close();
