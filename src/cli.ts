@@ -78,8 +78,8 @@ const accounts = program
 
 accounts
   .command('connect')
-  .description('connect a mailbox and calendar (gmail): opens the consent page, then syncs')
-  .argument('<provider>', 'gmail')
+  .description('connect a mailbox and calendar (gmail or outlook): opens the consent page, then syncs')
+  .argument('<provider>', 'gmail or outlook')
   .option('--no-open', 'print the consent URL without opening a browser')
   .option('--no-sync', 'do not run the first sync here (a running rapport service will)')
   .addOption(dataDirOption())
@@ -196,6 +196,18 @@ emulate
   .action(async (opts: { port: number; host: string; seed?: string; user?: string }) => {
     const { emulateGoogleCommand } = await import('./cli/emulate-command.ts');
     await emulateGoogleCommand(opts);
+  });
+
+emulate
+  .command('graph')
+  .description('serve a Microsoft Graph (Outlook mail, calendar, sign-in) emulator, seeded from a folder of messages and .ics files')
+  .option('--port <port>', 'port to listen on', (v) => Number(v), 4020)
+  .option('--host <host>', 'address to listen on', '127.0.0.1')
+  .option('--seed <dir>', 'folder of raw messages (.eml, maildir, .mbox) and .ics files')
+  .option('--user <address>', 'whose mailbox the seed is (default: who sent the most messages)')
+  .action(async (opts: { port: number; host: string; seed?: string; user?: string }) => {
+    const { emulateGraphCommand } = await import('./cli/emulate-command.ts');
+    await emulateGraphCommand(opts);
   });
 
 // `rapport contacts | head` closes the pipe early: that is not an error.

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import cliProgress from 'cli-progress';
 import type { Config } from '../config/load-config.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
+import { beginOutlookConnect, outlookRedirectUri, requireMicrosoftClient } from '../http/outlook-connect.ts';
 import { beginGoogleConnect, googleRedirectUri, requireGoogleClient, type ConnectedAccount } from '../http/google-connect.ts';
 import { buildHttpServer } from '../http/server.ts';
 import { openApp, openQueueApp, type QueueApp } from '../main.ts';
@@ -47,7 +48,7 @@ function formatAccounts(accounts: AccountRow[]): string {
     String(a.id),
     a.provider,
     a.address,
-    a.syncStatus === 'needs_reauth' ? 'needs_reauth: run `rapport accounts connect gmail`' : a.syncStatus,
+    a.syncStatus === 'needs_reauth' ? `needs_reauth: run \`rapport accounts connect ${a.provider}\`` : a.syncStatus,
     formatTime(a.lastSyncAt),
     String(a.messageCount),
     String(a.meetingCount),
@@ -68,10 +69,12 @@ export async function accountsConnectCommand(
   provider: string,
   options: { open: boolean; sync: boolean },
 ): Promise<void> {
-  if (provider !== 'gmail') {
-    throw new InvalidInputError(`rapport cannot connect "${provider}" yet; connect a Gmail account with \`rapport accounts connect gmail\`.`);
+  if (provider !== 'gmail' && provider !== 'outlook') {
+    throw new InvalidInputError(`rapport cannot connect "${provider}"; use \`rapport accounts connect gmail\` or \`rapport accounts connect outlook\`.`);
   }
-  requireGoogleClient(config);
+  const outlook = provider === 'outlook';
+  if (outlook) requireMicrosoftClient(config);
+  else requireGoogleClient(config);
   const app = await openQueueApp(config);
   const secrets = openSecretBox(config.dataDir);
   const service = startSyncService({ ...app, secrets });
@@ -80,8 +83,10 @@ export async function accountsConnectCommand(
   const http = buildHttpServer({ ...app, secrets, syncQueue: service.queue, onConnected: (a) => connected(a) });
   try {
     await listen(http, config);
-    const { url } = await beginGoogleConnect(config, app.redis);
-    process.stdout.write(`Open this page to let rapport read your mail and calendar and prepare drafts:\n\n  ${url}\n\nWaiting for Google to send you back to ${googleRedirectUri(config)} …\n`);
+    const { url } = outlook ? await beginOutlookConnect(config, app.redis) : await beginGoogleConnect(config, app.redis);
+    const who = outlook ? 'Microsoft' : 'Google';
+    const back = outlook ? outlookRedirectUri(config) : googleRedirectUri(config);
+    process.stdout.write(`Open this page to let rapport read your mail and calendar and prepare drafts:\n\n  ${url}\n\nWaiting for ${who} to send you back to ${back} …\n`);
     if (options.open) openInBrowser(url);
     const account = await withTimeout(waitForConsent, CONSENT_TIMEOUT_MS, 'No answer from the consent page within 10 minutes. Run the command again when you are ready.');
     process.stdout.write(`Connected ${account.address} (account ${account.accountId}).\n`);
@@ -103,11 +108,11 @@ export async function syncCommand(config: Config, accountKey: string): Promise<v
   try {
     const account = await findAccount(app.db, accountKey);
     if (!account) throw new NotFoundError('account', accountKey);
-    if (account.provider !== 'gmail') {
-      throw new InvalidInputError(`${account.address} is a ${account.provider} account; only connected Gmail accounts sync. Use \`rapport import\` for exports.`);
+    if (account.provider !== 'gmail' && account.provider !== 'outlook') {
+      throw new InvalidInputError(`${account.address} is a ${account.provider} account; only connected Gmail and Outlook accounts sync. Use \`rapport import\` for exports.`);
     }
     if (account.syncStatus === 'needs_reauth') {
-      throw new InvalidInputError(`${account.address} needs to be connected again: run \`rapport accounts connect gmail\`.`);
+      throw new InvalidInputError(`${account.address} needs to be connected again: run \`rapport accounts connect ${account.provider}\`.`);
     }
     await syncWithBar(app, service, account.id, account.address);
   } finally {

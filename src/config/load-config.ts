@@ -68,6 +68,16 @@ const configSchema = z.object({
     pubsubTopic: z.union([z.literal(''), z.string().regex(/^projects\/[^/]+\/topics\/[^/]+$/, 'projects/<project>/topics/<topic>')]),
     pushToken: z.string(),
   }),
+  microsoft: z.object({
+    clientId: z.string(),
+    clientSecret: z.string(),
+    authority: urlWithScheme(['http', 'https']),
+    graphUrl: z.union([z.literal(''), urlWithScheme(['http', 'https'])]),
+    maxConcurrent: z.number().int().min(1).max(4),
+    folders: z.array(z.string().min(1)),
+    subscriptionMinutes: z.number().int().min(45).max(10_080),
+    renewBeforeMinutes: z.number().int().min(5),
+  }),
   sync: z.object({
     mailWindowMonths: z.number().int().min(1).max(600),
     skipCategories: z.array(z.enum(['primary', 'promotions', 'social', 'updates', 'forums'])),
@@ -136,6 +146,12 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.RAPPORT_GOOGLE_API_URL !== undefined) google.apiUrl = env.RAPPORT_GOOGLE_API_URL;
   if (env.RAPPORT_PUSH_TOKEN) google.pushToken = env.RAPPORT_PUSH_TOKEN;
   if (Object.keys(google).length > 0) out.google = google;
+  const microsoft: Record<string, unknown> = {};
+  if (env.RAPPORT_MICROSOFT_CLIENT_ID) microsoft.clientId = env.RAPPORT_MICROSOFT_CLIENT_ID;
+  if (env.RAPPORT_MICROSOFT_CLIENT_SECRET) microsoft.clientSecret = env.RAPPORT_MICROSOFT_CLIENT_SECRET;
+  if (env.RAPPORT_MICROSOFT_AUTHORITY) microsoft.authority = env.RAPPORT_MICROSOFT_AUTHORITY;
+  if (env.RAPPORT_GRAPH_URL !== undefined) microsoft.graphUrl = env.RAPPORT_GRAPH_URL;
+  if (Object.keys(microsoft).length > 0) out.microsoft = microsoft;
   const http: Record<string, unknown> = {};
   if (env.RAPPORT_HTTP_HOST) http.host = env.RAPPORT_HTTP_HOST;
   if (env.RAPPORT_HTTP_PORT) http.port = Number(env.RAPPORT_HTTP_PORT);

@@ -10,6 +10,7 @@ import type { SecretBox } from '../store/secret-box.ts';
 import type { TypedQueue } from '../workers/queues.ts';
 import { requestSync } from '../workers/sync-worker.ts';
 import { finishGoogleConnect, GOOGLE_CALLBACK_PATH, type ConnectedAccount } from './google-connect.ts';
+import { registerOutlookRoutes } from './outlook-connect.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { html } from './views/html.ts';
 import { plainPage } from './views/layout.ts';
@@ -73,6 +74,8 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
       return reply.code(400).send(plainPage('Not connected', html`<p>${message}</p>`));
     }
   });
+
+  registerOutlookRoutes(app, deps);
 
   // Gmail's Pub/Sub push. Any 2xx acknowledges; a malformed or unknown push is
   // acknowledged too, since Pub/Sub would otherwise redeliver it for days.

@@ -3,9 +3,13 @@ import type { Config } from '../config/load-config.ts';
 import type { GoogleTokens } from '../integrations/google/google-auth.ts';
 import { DEFAULT_CALL_POLICY, type CallPolicy } from '../integrations/google/google-call.ts';
 import { openGoogleSession, type GoogleSession } from '../integrations/google/google-session.ts';
+import type { OutlookTokens } from '../integrations/outlook/outlook-auth.ts';
+import { DEFAULT_GRAPH_CALL_POLICY } from '../integrations/outlook/graph-call.ts';
+import { openOutlookSession, type OutlookSession } from '../integrations/outlook/outlook-session.ts';
 import { saveAccountTokens, type AccountRow } from '../store/account-repository.ts';
 import type { Database } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
+import { redisConcurrencyGate } from './redis-concurrency-gate.ts';
 import { redisQuotaGate } from './redis-quota-gate.ts';
 
 export interface AccountSessionDeps {
@@ -34,6 +38,24 @@ export function openAccountSession(deps: AccountSessionDeps, account: AccountRow
         unitsPerSecond: google.quotaUnitsPerSecond * google.quotaShare,
       }),
     },
+    onTokens: (tokens) => void saveAccountTokens(deps.db, account.id, deps.secrets.seal(tokens)).catch(() => undefined),
+  });
+}
+
+/**
+ * The Graph client of a connected Outlook account: its sealed MSAL cache opened, its
+ * requests held to `microsoft.maxConcurrent` in flight across every worker (a semaphore
+ * in Redis), the changed cache sealed and stored again.
+ */
+export function openOutlookAccountSession(deps: AccountSessionDeps, account: AccountRow): OutlookSession {
+  const microsoft = deps.config.microsoft;
+  const { maxAttempts, baseDelayMs, maxDelayMs } = { ...DEFAULT_GRAPH_CALL_POLICY, ...deps.callPolicy };
+  return openOutlookSession({
+    settings: microsoft,
+    tokens: deps.secrets.open<OutlookTokens>(account.tokensSealed!),
+    address: account.address,
+    policy: { maxAttempts, baseDelayMs, maxDelayMs },
+    gate: redisConcurrencyGate(deps.redis, `${deps.config.queuePrefix}:inflight:${account.id}`, { limit: microsoft.maxConcurrent }),
     onTokens: (tokens) => void saveAccountTokens(deps.db, account.id, deps.secrets.seal(tokens)).catch(() => undefined),
   });
 }

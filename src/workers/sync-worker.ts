@@ -23,7 +23,11 @@ import { calendarSinkFor, mailSinkFor } from './account-sinks.ts';
 import type { IngestDeps } from './ingest-worker.ts';
 import type { SyncJobData, SyncJobName, SyncJobResult } from './queue-map.ts';
 import type { TypedQueue } from './queues.ts';
-import { openAccountSession } from './account-session.ts';
+import { openAccountSession, openOutlookAccountSession } from './account-session.ts';
+import { syncOutlookMail } from '../integrations/outlook/outlook-mail-sync.ts';
+import { syncOutlookCalendar } from '../integrations/outlook/outlook-calendar-sync.ts';
+import type { OutlookSession } from '../integrations/outlook/outlook-session.ts';
+import { ensureMailSubscription } from '../integrations/outlook/outlook-subscriptions.ts';
 
 export interface SyncDeps extends IngestDeps {
   redis: Redis;
@@ -65,6 +69,9 @@ export async function requestSync(
   return jobId;
 }
 
+/** Providers whose accounts the sync worker brings in. */
+const SYNCED_PROVIDERS = new Set(['gmail', 'outlook']);
+
 const againKey = (prefix: string, kind: string, accountId: number) => `${prefix}:sync-again:${kind}:${accountId}`;
 
 /** Processes one job of the `sync` queue. */
@@ -75,7 +82,7 @@ export async function processSyncJob(
 ): Promise<SyncJobResult> {
   if (job.name === 'poll') return pollAll(deps, queue);
   const account = job.data.accountId === undefined ? null : await findAccount(deps.db, job.data.accountId);
-  if (!account || account.provider !== 'gmail' || !account.tokensSealed) return { status: 'skipped' };
+  if (!account || !SYNCED_PROVIDERS.has(account.provider) || !account.tokensSealed) return { status: 'skipped' };
   // A revoked account waits for the user to reconnect; syncing it would only fail again.
   if (account.syncStatus === 'needs_reauth') return { status: 'needs_reauth' };
   const again = againKey(deps.config.queuePrefix, job.name, account.id);
@@ -84,8 +91,13 @@ export async function processSyncJob(
     let current = account;
     for (;;) {
       await deps.redis.del(again);
-      const session = openAccountSession(deps, current);
-      result = job.name === 'mail' ? await syncMail(deps, current, session, job) : await syncCalendar(deps, current, session);
+      if (current.provider === 'outlook') {
+        const session = openOutlookAccountSession(deps, current);
+        result = job.name === 'mail' ? await syncOutlookMailbox(deps, current, session, job) : await syncOutlookEvents(deps, current, session);
+      } else {
+        const session = openAccountSession(deps, current);
+        result = job.name === 'mail' ? await syncMail(deps, current, session, job) : await syncCalendar(deps, current, session);
+      }
       if ((await deps.redis.exists(again)) === 0) return result;
       current = (await findAccount(deps.db, account.id)) ?? current;
     }
@@ -140,6 +152,59 @@ async function syncCalendar(deps: SyncDeps, account: AccountRow, session: Google
   return { status: 'synced', mode: result.mode, stored: result.upserted, removed: result.cancelled };
 }
 
+/** Outlook's mail: one delta cursor per folder, over the same window as Gmail. */
+async function syncOutlookMailbox(
+  deps: SyncDeps,
+  account: AccountRow,
+  session: OutlookSession,
+  job: Pick<Job, 'updateProgress'>,
+): Promise<SyncJobResult> {
+  const now = deps.now?.() ?? new Date();
+  const windowStart = new Date(now);
+  windowStart.setUTCMonth(windowStart.getUTCMonth() - deps.config.sync.mailWindowMonths);
+  const sink = mailSinkFor(deps, account, (update: SyncProgress) => void job.updateProgress({ ...update }).catch(() => undefined));
+  const microsoft = deps.config.microsoft;
+  const result = await syncOutlookMail(
+    session,
+    account.mailCursor,
+    { windowStart, folders: microsoft.folders, concurrency: microsoft.maxConcurrent },
+    sink,
+  );
+  await saveMailCursor(deps.db, account.id, result.cursor);
+  await setSyncProgress(deps.db, account.id, { phase: 'done', done: result.fetched, total: result.fetched });
+  await renewOutlookSubscription(deps, account, session, now);
+  return { status: 'synced', mode: result.mode, stored: result.fetched, removed: result.removed };
+}
+
+/**
+ * Keeps a mail subscription open when rapport has a public address to be called at: it
+ * is renewed before it lapses, and re-created once a lifecycle notification (or Graph)
+ * says it is gone. It is kept in the account's push-channel column.
+ */
+async function renewOutlookSubscription(deps: SyncDeps, account: AccountRow, session: OutlookSession, now: Date): Promise<void> {
+  const base = deps.config.http.publicUrl;
+  if (!base) return;
+  const microsoft = deps.config.microsoft;
+  const next = await ensureMailSubscription(session, account.id, account.calendarChannel, {
+    notificationUrl: new URL('/webhooks/outlook', base).toString(),
+    lifecycleUrl: new URL('/webhooks/outlook/lifecycle', base).toString(),
+    minutes: microsoft.subscriptionMinutes,
+    renewBeforeMinutes: microsoft.renewBeforeMinutes,
+    now,
+  });
+  if (next !== account.calendarChannel) await setCalendarChannel(deps.db, account.id, next);
+}
+
+/** Outlook's calendar: calendarView delta over the same window as Google's. */
+async function syncOutlookEvents(deps: SyncDeps, account: AccountRow, session: OutlookSession): Promise<SyncJobResult> {
+  const now = deps.now?.() ?? new Date();
+  const windowStart = new Date(now.getTime() - deps.config.sync.calendarPastDays * 86_400_000);
+  const windowEnd = new Date(now.getTime() + deps.config.sync.calendarFutureDays * 86_400_000);
+  const result = await syncOutlookCalendar(session, account.calendarCursor, { windowStart, windowEnd }, calendarSinkFor(deps, account, windowStart));
+  await saveCalendarCursor(deps.db, account.id, result.cursor);
+  return { status: 'synced', mode: result.mode, stored: result.upserted, removed: result.cancelled };
+}
+
 /**
  * Keeps a push channel open on the calendar when rapport has a public address to be
  * called at (Google delivers only to HTTPS). The new channel opens before the old stops.
@@ -160,7 +225,7 @@ async function pollAll(deps: SyncDeps, queue: TypedQueue<'sync'> | undefined): P
   if (!queue) return { status: 'skipped' };
   let requested = 0;
   for (const account of await listAccounts(deps.db)) {
-    if (account.provider !== 'gmail' || account.syncStatus === 'needs_reauth' || !account.tokensSealed) continue;
+    if (!SYNCED_PROVIDERS.has(account.provider) || account.syncStatus === 'needs_reauth' || !account.tokensSealed) continue;
     await requestSync(queue, deps.redis, deps.config.queuePrefix, 'mail', account.id);
     await requestSync(queue, deps.redis, deps.config.queuePrefix, 'calendar', account.id);
     requested += 2;

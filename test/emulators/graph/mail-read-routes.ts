@@ -1,6 +1,6 @@
 /**
  * Reading mail (C.1, C.2, C.4): `/me`, folders, message lists with `$select`, `$top`,
- * `$filter=receivedDateTime ge|gt|le|lt …`, `$orderby`, `$skip` paging, single messages,
+ * `$filter=receivedDateTime ge|gt|le|lt …` or `internetMessageId eq '…'`, `$orderby`, `$skip` paging, single messages,
  * `$value` (the MIME) and folder delta.
  */
 import { badRequest, syncStateNotFound } from './errors.ts';
@@ -89,14 +89,29 @@ export function receivedFilter(text: string | null): (receivedMs: number) => boo
   return (ms) => tests.every((t) => t(ms));
 }
 
+/**
+ * A list's `$filter`: `internetMessageId eq '<id>'` alone (Graph refuses to order such a
+ * query, so `$orderby` may not come with it), or receivedDateTime comparisons.
+ */
+function listFilter(text: string | null, orderBy: string | null): (m: StoredMessage) => boolean {
+  const byId = text ? /^\s*internetMessageId\s+eq\s+'((?:[^']|'')*)'\s*$/i.exec(text) : null;
+  if (!byId) {
+    const keep = receivedFilter(text);
+    return (m) => keep(m.receivedMs);
+  }
+  if (orderBy) throw badRequest('The restriction or sort order is too complex for this operation.', 'InefficientFilter');
+  const wanted = (byId[1] ?? '').replace(/''/g, "'");
+  return (m) => m.internetMessageId === wanted;
+}
+
 function list(deps: MailReadDeps, ctx: GraphContext, messages: StoredMessage[]): ApiResponse {
   const { query } = ctx.req;
-  const keep = receivedFilter(query.get('$filter'));
+  const keep = listFilter(query.get('$filter'), query.get('$orderby'));
   const orderBy = (query.get('$orderby') ?? 'receivedDateTime desc').trim().toLowerCase();
   if (!/^(receiveddatetime|sentdatetime)( (asc|desc))?$/.test(orderBy)) throw badRequest(`Unsupported $orderby '${orderBy}'.`, 'BadRequest');
   const byField = (m: StoredMessage) => (orderBy.startsWith('sent') ? (m.sentMs ?? 0) : m.receivedMs);
   const sign = orderBy.endsWith('asc') ? 1 : -1;
-  const sorted = messages.filter((m) => keep(m.receivedMs)).sort((a, b) => sign * (byField(a) - byField(b)) || a.immutableId.localeCompare(b.immutableId));
+  const sorted = messages.filter(keep).sort((a, b) => sign * (byField(a) - byField(b)) || a.immutableId.localeCompare(b.immutableId));
   const size = pageSizeOf(ctx.req, deps.defaultPageSize);
   const skip = Number(query.get('$skip') ?? '0') || 0;
   const page = sorted.slice(skip, skip + size);
