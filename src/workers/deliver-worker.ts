@@ -4,7 +4,7 @@
  *
  *   1. claim    approved → delivering, with our own Message-ID stored (kept on a retry)
  *   2. check    does the mailbox already hold a copy with that Message-ID?
- *   3. place    only if not: compose, then send (one attempt) or create the Gmail draft
+ *   3. place    only if not: compose, then send (one attempt) or create the provider draft
  *   4. mark     delivered, with the provider's id
  *
  * A crash after the claim leaves the draft `delivering` (or `delivered`); once the claim's
@@ -15,13 +15,12 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { classifyDeliveryFailure, planAfterFailure } from '../approval/delivery-failure.ts';
 import { outgoingMessageOf } from '../approval/delivery-message.ts';
 import { composeMessage, newMessageId } from '../delivery/compose-message.ts';
-import { createGmailDraft, findGmailMessageByRfcId, sendGmailMessage } from '../integrations/google/gmail-delivery.ts';
-import type { GoogleSession } from '../integrations/google/google-session.ts';
 import { setSyncStatus, type AccountRow } from '../store/account-repository.ts';
 import { claimDelivery, releaseDelivery, renewDeliveryLease, returnToApproved, type DeliveryClaim } from '../store/delivery-queries.ts';
 import { getDraft, moveDraft, type DraftRecord } from '../store/draft-repository.ts';
-import { openAccountSession, type AccountSessionDeps } from './account-session.ts';
+import type { AccountSessionDeps } from './account-session.ts';
 import { sendingAccount } from './deliver-account.ts';
+import { openDeliveryMailbox, type ProviderCopy } from './delivery-mailbox.ts';
 import type { DeliverJobData, DeliverJobResult } from './queue-map.ts';
 
 export interface DeliverDeps extends AccountSessionDeps {
@@ -50,13 +49,6 @@ const DEFAULT_BUSY_RECHECK_MS = 5_000;
 /** What the processor reads of a job; tests pass `{ data }` alone. */
 export type DeliverJob = Pick<Job<DeliverJobData, DeliverJobResult, 'deliver'>, 'data'> & Partial<Pick<Job, 'moveToDelayed'>>;
 
-/** A copy of the message at the provider: sent, or waiting in the Drafts folder. */
-interface ProviderCopy {
-  providerId: string;
-  threadId: string;
-  sent: boolean;
-}
-
 /** Another worker holds the draft, or took it over from this one. */
 export class DeliveryInProgressError extends Error {
   override readonly name = 'DeliveryInProgressError';
@@ -81,38 +73,21 @@ async function deliverClaimed(deps: DeliverDeps, account: AccountRow, claim: Del
   const progress = { mayHaveSentBefore: claim.resumed, sendStarted: false };
   try {
     const draft = (await getDraft(deps.db, claim.draftId))!;
-    const session = openDeliverySession(deps, account);
+    const mailbox = openDeliveryMailbox(deps, account);
     deps.onStep?.('before-check');
-    const existing = await findCopy(session, draft);
-    if (existing) return await markDelivered(deps, draft, existing);
+    const existing = await mailbox.findCopy(draft);
+    if (existing) return await markDelivered(deps, draft, existing, mailbox.name);
     progress.mayHaveSentBefore = false;
     const raw = composeMessage(outgoingMessageOf(draft, { address: account.address, name: deps.config.user.name }, nowOf(deps)));
     await keepClaim(deps, claim);
     deps.onStep?.('before-send');
     progress.sendStarted = true;
-    const placed = await placeCopy(session, draft, raw);
+    const placed = await mailbox.placeCopy(draft, raw);
     deps.onStep?.('after-send');
-    return await markDelivered(deps, draft, placed);
+    return await markDelivered(deps, draft, placed, mailbox.name);
   } catch (err) {
     throw await recordFailure(deps, account, claim, err, progress);
   }
-}
-
-/**
- * One attempt per call: a rate-limited send goes back to `approved` and BullMQ tries it
- * later, rather than the worker sleeping on Google's back-off while it holds the lease.
- */
-function openDeliverySession(deps: DeliverDeps, account: AccountRow): GoogleSession {
-  return openAccountSession({ ...deps, callPolicy: { ...deps.callPolicy, maxAttempts: 1 } }, account);
-}
-
-/** Step 2: the copy already at the provider. Sending, only one in Sent counts; a stray draft is not the mail going out. */
-async function findCopy(session: GoogleSession, draft: DraftRecord): Promise<ProviderCopy | null> {
-  const found = await findGmailMessageByRfcId(session, draft.rfcMessageId!);
-  if (!found) return null;
-  const sent = found.labelIds.includes('SENT');
-  if (draft.deliveryMode !== 'mailbox' && !sent) return null;
-  return { providerId: found.id, threadId: found.threadId, sent };
 }
 
 /** Before the one call that cannot be undone: still ours? (A worker stalled past its lease is not.) */
@@ -120,22 +95,12 @@ async function keepClaim(deps: DeliverDeps, claim: DeliveryClaim): Promise<void>
   if (!(await renewDeliveryLease(deps.db, claim, leaseMsOf(deps)))) throw new DeliveryInProgressError(claim.draftId);
 }
 
-/** Step 3: send it, or put it in the user's Drafts folder, in the thread it answers. */
-async function placeCopy(session: GoogleSession, draft: DraftRecord, raw: Buffer): Promise<ProviderCopy> {
-  if (draft.deliveryMode === 'mailbox') {
-    const created = await createGmailDraft(session, raw, draft.providerThreadId);
-    return { providerId: created.messageId, threadId: created.threadId, sent: false };
-  }
-  const sent = await sendGmailMessage(session, raw, draft.providerThreadId);
-  return { providerId: sent.messageId, threadId: sent.threadId, sent: true };
-}
-
 /**
  * Step 4. A draft put in the mailbox is `delivered` without `deliveredAt` until the user
  * sends it (see markDraftsSentByUser). Someone else may have marked it first (a sync
  * that saw the sent copy), which is as good.
  */
-async function markDelivered(deps: DeliverDeps, draft: DraftRecord, copy: ProviderCopy): Promise<DeliverJobResult> {
+async function markDelivered(deps: DeliverDeps, draft: DraftRecord, copy: ProviderCopy, provider: string): Promise<DeliverJobResult> {
   const moved = await moveDraft(deps.db, draft.id, 'delivered', {
     providerId: copy.providerId,
     providerThreadId: copy.threadId,
@@ -143,7 +108,7 @@ async function markDelivered(deps: DeliverDeps, draft: DraftRecord, copy: Provid
     lastError: null,
   });
   const final = moved ?? (await getDraft(deps.db, draft.id));
-  if (final?.status !== 'delivered') throw new Error(`Draft ${draft.id} is at Gmail but could not be marked delivered (it is ${final?.status ?? 'gone'}).`);
+  if (final?.status !== 'delivered') throw new Error(`Draft ${draft.id} is at ${provider} but could not be marked delivered (it is ${final?.status ?? 'gone'}).`);
   deps.onStep?.('after-mark');
   return { status: 'delivered', providerId: final.providerId ?? copy.providerId };
 }
