@@ -20,6 +20,7 @@ const ruleSchema = z.object({
 const fileSchema = z.object({
   thresholds: z.record(z.enum(LABELS), z.number().min(0).max(1)),
   maxConversationRecipients: z.number().int().min(1),
+  mailingShape: z.object({ minLinks: z.number().int().min(1), minHeadings: z.number().int().min(1) }).default({ minLinks: 5, minHeadings: 4 }),
   signals: z.record(z.string(), z.array(ruleSchema)),
 });
 
@@ -29,6 +30,8 @@ const fileSchema = z.object({
  */
 export interface RuleDetectConfig extends DetectConfig {
   context: Record<string, SignalRule[]>;
+  /** From how many links or capital headings a message reads as a mailing. */
+  mailingShape: { minLinks: number; minHeadings: number };
 }
 
 /** Reads and compiles the detection rules (`config/detect.yaml`, or `file`). */
@@ -37,7 +40,7 @@ export function loadDetectConfig(file = DEFAULT_FILE): RuleDetectConfig {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => ({ key: `${file}: ${i.path.join('.')}`, expected: i.message })));
   }
-  const { thresholds, maxConversationRecipients, signals } = parsed.data;
+  const { thresholds, maxConversationRecipients, mailingShape, signals } = parsed.data;
   const compile = (key: string): SignalRule[] =>
     (signals[key] ?? []).map((r) => ({
       name: r.name,
@@ -54,6 +57,7 @@ export function loadDetectConfig(file = DEFAULT_FILE): RuleDetectConfig {
     context: Object.fromEntries(contextKeys.map((k) => [k, compile(k)])),
     thresholds: { ...Object.fromEntries(LABELS.map((l) => [l, 0.5])), ...thresholds } as Record<Label, number>,
     maxConversationRecipients,
+    mailingShape,
     signals: byLabel(''),
     negatives: byLabel('_negative'),
   };

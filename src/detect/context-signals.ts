@@ -1,4 +1,5 @@
 import type { DetectConfig, DetectInput, Label, SignalRule } from '../core/detection.ts';
+import type { MailingShape } from './mailing-shape.ts';
 import type { BodyParts } from './split-body.ts';
 
 /** Signals that say the message asks for something, not just that it comes from a student. */
@@ -11,7 +12,7 @@ export const REQUEST_SIGNALS = new Set([
 export interface ContextView {
   input: DetectInput;
   parts: BodyParts;
-  config: DetectConfig & { context?: Record<string, SignalRule[]> };
+  config: DetectConfig & { context?: Record<string, SignalRule[]>; mailingShape?: MailingShape };
   /** The label's own phrase families that fired on the new text. */
   hits: Record<Label, SignalRule[]>;
 }
@@ -22,12 +23,17 @@ const SHORT_NOTE_CHARS = 300;
 // The answered message is at the top of the quoted part; older history below says less.
 const ANSWERED_CHARS = 1_500;
 
+const OWN_BUSINESS: readonly Label[] = ['scheduling', 'referral', 'follow_up', 'outreach_request'];
+
 const structural = (name: string, weight: number): SignalRule => ({ name, weight, pattern: /$^/, scope: 'structure' });
 
 /** Signals from the message's shape and what it answers rather than its own phrasing. */
 export function contextSignals(label: Label, view: ContextView): SignalRule[] {
   switch (label) {
     case 'thank_you':
+      // Thanks that open a proposal, a redirect or a nudge belong to what comes after them
+      // (one passing "see you tonight" is a pleasantry, not a proposal).
+      if (OWN_BUSINESS.some((l) => view.hits[l].length > (l === 'scheduling' ? 1 : 0))) return [];
       return isShortThanks(view.parts.newText) ? [structural('short_thanks', 0.6)] : [];
     case 'scheduling':
       return schedulingContext(view);
@@ -69,9 +75,9 @@ function replyContext({ input, parts, config, hits }: ContextView): SignalRule[]
 }
 
 // Thanks that only acknowledge a message or an invitation are not thanks for help given.
-const ACKNOWLEDGES = /\bthank(s| you)( very much| so much)? for (the|your) (invitation|message|e-?mail|note|keeping me in mind)\b/i;
+const ACKNOWLEDGES = /\bthank(s| you)( very much| so much)? for (the|your) (invitation|message|e-?mail|note|update|keeping me in mind)\b/i;
 // After the thanks, the writer gets on with something else: a plan, an answer, a request.
-const MOVES_ON = /\b(i|we) (shall|will|'ll|am going to)\b|\byes\b|\?|\bplease\b|\b(could|can|would) you\b/i;
+const MOVES_ON = /\b(i|we) (shall|will|'ll|am going to)\b|\byes\b|\?|\bplease\b|\b(could|can|would) you\b|\bwould (also )?be (useful|helpful|great|nice)\b|:/i;
 
 /** A note that is little more than thanks ("Thank you! - Pam") thanks for what it answers. */
 export function isShortThanks(newText: string): boolean {
@@ -81,6 +87,22 @@ export function isShortThanks(newText: string): boolean {
   if (/\bthank(s| you) in advance\b/i.test(text) || ACKNOWLEDGES.test(text)) return false;
   const afterThanks = text.replace(/^.*?\b(thank(s| you)|much appreciated)\b[^.!]*[.!]*/i, '');
   return !MOVES_ON.test(afterThanks) && !/\?|\bplease\b|\b(could|can|would) you\b/i.test(text);
+}
+
+// The last stretch of a message: its closing line and sign-off.
+const CLOSING_CHARS = 120;
+// Before it, enough text to have been about something else.
+const BODY_CHARS = 80;
+
+/**
+ * Thanks in the closing of a message that has asked for something ("…let me know. Thank
+ * you for your time") close the request; they do not thank for help already given.
+ */
+export function isClosingOnRequest(text: string, rule: SignalRule, config: ContextView['config']): boolean {
+  const at = rule.pattern.exec(text)?.index ?? 0;
+  const before = text.slice(0, at).replace(/\s+/g, ' ').trim();
+  if (before.length < BODY_CHARS || text.slice(at).replace(/\s+/g, ' ').trim().length > CLOSING_CHARS) return false;
+  return (config.context?.request_cue ?? []).some((r) => r.pattern.test(before));
 }
 
 export function noisyOr(signals: readonly SignalRule[]): number {

@@ -1,13 +1,13 @@
 import {
   LABELS,
   type Classification,
-  type DetectConfig,
   type DetectInput,
   type Label,
   type MessageClassifier,
   type SignalRule,
 } from '../core/detection.ts';
-import { contextSignals, noisyOr, REQUEST_SIGNALS, type ContextView } from './context-signals.ts';
+import { contextSignals, isClosingOnRequest, noisyOr, REQUEST_SIGNALS, type ContextView } from './context-signals.ts';
+import { looksLikeMailing } from './mailing-shape.ts';
 import { splitBody, type BodyParts } from './split-body.ts';
 
 /**
@@ -30,13 +30,14 @@ export class RuleClassifier implements MessageClassifier {
     const parts = readableParts(input);
     const hits = {} as Record<Label, SignalRule[]>;
     for (const label of LABELS) hits[label] = this.matches(this.config.signals[label], input, parts);
+    hits.thank_you = hits.thank_you.filter((r) => r.scope !== 'new' || !isClosingOnRequest(parts.ownText, r, this.config));
     const view: ContextView = { input, parts, config: this.config, hits };
     const fired: string[] = [];
     const scores = {} as Record<Label, number>;
     for (const label of LABELS) {
       const all = [...hits[label], ...contextSignals(label, view)];
       const misses = this.negatives(label, all, input, parts);
-      let score = gate(label, all, input, this.config) ? noisyOr(all) - sum(misses) : 0;
+      let score = gate(label, all, input, parts, this.config) ? noisyOr(all) - sum(misses) : 0;
       // Between colleagues a request is usually work, not networking: ask for more evidence.
       if (label === 'outreach_request' && input.isInternal) score *= INTERNAL_REQUEST_FACTOR;
       score = Math.max(0, Math.min(1, score));
@@ -80,20 +81,26 @@ function readableParts(input: DetectInput): ReadableParts {
     ...parts,
     newText,
     quoted,
-    // A reply's subject repeats what it answers, so only a first message's subject counts.
-    ownText: input.isReply ? newText : `${input.subject}\n${newText}`,
+    // A reply's subject repeats what it answers and a forward's names what it passes on,
+    // so only a first message's subject counts.
+    ownText: input.isReply || parts.isForward ? newText : `${input.subject}\n${newText}`,
     forwardText: `${input.subject}\n${quoted}`,
   };
 }
 
 const INTERNAL_REQUEST_FACTOR = 0.75;
+const DEFAULT_MAILING_SHAPE = { minLinks: 5, minHeadings: 4 };
 
 /** Conditions a label needs before its score counts at all. */
-function gate(label: Label, fired: SignalRule[], input: DetectInput, config: DetectConfig): boolean {
+function gate(label: Label, fired: SignalRule[], input: DetectInput, parts: ReadableParts, config: ContextView['config']): boolean {
   if (fired.length === 0 || input.isBulk) return false;
   // No visible recipient at all: sent to a hidden list, which is how mailings go out.
-  const isMailing = input.recipientCount > config.maxConversationRecipients || input.recipientCount === 0;
+  const isBroadcast = input.recipientCount === 0 || looksLikeMailing(parts.newText, config.mailingShape ?? DEFAULT_MAILING_SHAPE);
+  const isMailing = isBroadcast || input.recipientCount > config.maxConversationRecipients;
   switch (label) {
+    case 'thank_you':
+      // A team thanked by name in one note is still thanked; a newsletter is not.
+      return !isBroadcast;
     case 'outreach_request':
       // An invitation schedules a meeting; it does not ask for one.
       return !isMailing && !input.hasCalendar && fired.some((s) => REQUEST_SIGNALS.has(s.name));

@@ -28,6 +28,10 @@ const REPLY_MARKERS = [
   /^\S.{0,80}@\S+\s*$/, // Notes "Name@ECT" line (confirmed by the next line: a date)
 ];
 const SIGNATURE_MARKER = /^--\s*$/;
+// A rule of stars or equals signs under the text sets off a signature block.
+const SIGNATURE_RULE = /^\s*[*=~]{5,}\s*$/;
+// Notes exports put an empty "Please respond to" header in front of the first line of text.
+const NOTES_RESPOND_TO = /^Please respond to\s+(?=\S)/;
 
 /** Splits `text` at the first quote or forward marker; `>` lines count as quoted too. */
 export function splitBody(text: string): BodyParts {
@@ -38,7 +42,7 @@ export function splitBody(text: string): BodyParts {
   const own = head.filter((l) => !/^\s*>/.test(l));
   const inlineQuotes = head.filter((l) => /^\s*>/.test(l)).map((l) => l.replace(/^\s*>+ ?/, ''));
   return {
-    newText: withoutSignature(own).join('\n').trim(),
+    newText: withoutSignature(own).join('\n').trim().replace(NOTES_RESPOND_TO, ''),
     quoted: [...inlineQuotes, ...tail].join('\n').trim(),
     isForward: cut?.isForward ?? false,
   };
@@ -74,6 +78,6 @@ function looksForwarded(lines: string[], from: number): boolean {
 }
 
 function withoutSignature(lines: string[]): string[] {
-  const at = lines.findIndex((l) => SIGNATURE_MARKER.test(l));
+  const at = lines.findIndex((l, i) => SIGNATURE_MARKER.test(l) || (i > 0 && SIGNATURE_RULE.test(l)));
   return at === -1 ? lines : lines.slice(0, at);
 }

@@ -63,6 +63,28 @@ describe('RuleClassifier: referrals, follow-ups and thanks', () => {
   });
 });
 
+describe('RuleClassifier: thanks that close a request, and thanks to a team', () => {
+  it('does not take "thank you for your time" after a request for thanks', () => {
+    const text = 'Dear Ms Reyes,\n\nI am a second-year student in finance and would like to learn about your group. '
+      + 'Could we talk for twenty minutes next week?\n\nThank you for your time.\nLee';
+    expect(labelsOf(text)).not.toContain('thank_you');
+  });
+
+  it('keeps thanks that open a message, whatever it asks after', () => {
+    expect(labelsOf('Thank you for your help with the students last week. Could you send me the slides?')).toContain('thank_you');
+  });
+
+  it('reads thanks to many colleagues named on one note, but not a note to a hidden list', () => {
+    const text = 'Thank you for meeting with the students in April; they learnt a great deal.';
+    expect(labelsOf(text, { recipientCount: 20 })).toContain('thank_you');
+    expect(labelsOf(text, { recipientCount: 0 })).toEqual([]);
+  });
+
+  it('does not take a short "thanks" that opens a proposal for thanks', () => {
+    expect(labelsOf('Thanks. Shirley will call you about the schedule; the week of the 11th does not look good for me.')).not.toContain('thank_you');
+  });
+});
+
 describe('isShortThanks', () => {
   it('accepts a bare thank-you note', () => {
     expect(isShortThanks('Thank you! - Lee')).toBe(true);
@@ -73,5 +95,6 @@ describe('isShortThanks', () => {
     expect(isShortThanks('Thanks. I will pass this on to our recruiter.')).toBe(false);
     expect(isShortThanks('Thanks for the invitation. Yes, I would be interested.')).toBe(false);
     expect(isShortThanks('Thanks for your message, see you there.')).toBe(false);
+    expect(isShortThanks('Thanks. The list of addresses would be useful as well.')).toBe(false);
   });
 });
