@@ -30,6 +30,9 @@ export class RuleClassifier implements MessageClassifier {
     const parts = readableParts(input);
     const hits = {} as Record<Label, SignalRule[]>;
     for (const label of LABELS) hits[label] = this.matches(this.config.signals[label], input, parts);
+    // The times in sentences about what already happened are not proposals.
+    const upcoming = withoutPastSentences(parts.ownText, this.config.context?.past_reference ?? []);
+    if (upcoming !== parts.ownText) hits.scheduling = this.matches(this.config.signals.scheduling, input, { ...parts, ownText: upcoming });
     hits.thank_you = hits.thank_you.filter((r) => r.scope !== 'new' || !isClosingOnRequest(parts.ownText, r, this.config));
     const view: ContextView = { input, parts, config: this.config, hits };
     const fired: string[] = [];
@@ -111,6 +114,14 @@ function gate(label: Label, fired: SignalRule[], input: DetectInput, parts: Read
     default:
       return !isMailing;
   }
+}
+
+// A sentence runs to a full stop, a question or an exclamation mark.
+const SENTENCE = /[^.!?]+[.!?]*/g;
+
+function withoutPastSentences(text: string, past: readonly SignalRule[]): string {
+  if (past.length === 0 || !past.some((r) => r.pattern.test(text))) return text;
+  return text.replace(SENTENCE, (sentence) => (past.some((r) => r.pattern.test(sentence)) ? ' ' : sentence));
 }
 
 function sum(signals: readonly SignalRule[]): number {

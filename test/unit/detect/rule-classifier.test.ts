@@ -98,3 +98,17 @@ describe('isShortThanks', () => {
     expect(isShortThanks('Thanks. The list of addresses would be useful as well.')).toBe(false);
   });
 });
+
+describe('RuleClassifier: declines, acceptances and past times', () => {
+  it('knows a decline of a meal and an acceptance of an invitation', () => {
+    expect(labelsOf('Unfortunately I will not be able to join you for dinner on Thursday.')).toContain('scheduling');
+    expect(labelsOf('Thanks for the invitation. I shall be glad to join you if the other event is cancelled.')).toContain('scheduling');
+    expect(labelsOf('Unfortunately I cannot help with the report.')).not.toContain('scheduling');
+  });
+
+  it('does not read the time in a thank-you for a past meeting as a proposal', () => {
+    const labels = labelsOf('Thank you for your time and advice at lunch today. I learnt a great deal about the desk.');
+    expect(labels).toContain('thank_you');
+    expect(labels).not.toContain('scheduling');
+  });
+});
