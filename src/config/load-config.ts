@@ -74,6 +74,8 @@ const configSchema = z.object({
     authority: urlWithScheme(['http', 'https']),
     graphUrl: z.union([z.literal(''), urlWithScheme(['http', 'https'])]),
     maxConcurrent: z.number().int().min(1).max(4),
+    requestsPer10Minutes: z.number().positive(),
+    rateShare: z.number().gt(0).max(1),
     folders: z.array(z.string().min(1)),
     subscriptionMinutes: z.number().int().min(45).max(10_080),
     renewBeforeMinutes: z.number().int().min(5),

@@ -5,6 +5,7 @@ import { DEFAULT_CALL_POLICY, type CallPolicy } from '../integrations/google/goo
 import { openGoogleSession, type GoogleSession } from '../integrations/google/google-session.ts';
 import type { OutlookTokens } from '../integrations/outlook/outlook-auth.ts';
 import { DEFAULT_GRAPH_CALL_POLICY } from '../integrations/outlook/graph-call.ts';
+import type { InFlightGate } from '../integrations/outlook/graph-client.ts';
 import { openOutlookSession, type OutlookSession } from '../integrations/outlook/outlook-session.ts';
 import { saveAccountTokens, type AccountRow } from '../store/account-repository.ts';
 import type { Database } from '../store/database.ts';
@@ -44,8 +45,9 @@ export function openAccountSession(deps: AccountSessionDeps, account: AccountRow
 
 /**
  * The Graph client of a connected Outlook account: its sealed MSAL cache opened, its
- * requests held to `microsoft.maxConcurrent` in flight across every worker (a semaphore
- * in Redis), the changed cache sealed and stored again.
+ * requests held to `microsoft.maxConcurrent` in flight and paced to
+ * `microsoft.rateShare` of `microsoft.requestsPer10Minutes`, both across every worker
+ * (in Redis), the changed cache sealed and stored again.
  */
 export function openOutlookAccountSession(deps: AccountSessionDeps, account: AccountRow): OutlookSession {
   const microsoft = deps.config.microsoft;
@@ -55,7 +57,28 @@ export function openOutlookAccountSession(deps: AccountSessionDeps, account: Acc
     tokens: deps.secrets.open<OutlookTokens>(account.tokensSealed!),
     address: account.address,
     policy: { maxAttempts, baseDelayMs, maxDelayMs },
-    gate: redisConcurrencyGate(deps.redis, `${deps.config.queuePrefix}:inflight:${account.id}`, { limit: microsoft.maxConcurrent }),
+    gate: outlookRequestGate(deps, account.id),
     onTokens: (tokens) => void saveAccountTokens(deps.db, account.id, deps.secrets.seal(tokens)).catch(() => undefined),
   });
+}
+
+/**
+ * Each Graph request (a retry too) takes an in-flight slot, then waits inside it for
+ * its turn on the account's even schedule of requests (the quota gate's, one unit a
+ * request). Slot first: a request then leaves when its turn comes, not a slot-wait later,
+ * so Graph's window sees the schedule; and at most `maxConcurrent` turns are booked ahead.
+ */
+function outlookRequestGate(deps: AccountSessionDeps, accountId: number): InFlightGate {
+  const { microsoft, queuePrefix } = deps.config;
+  const inFlight = redisConcurrencyGate(deps.redis, `${queuePrefix}:inflight:${accountId}`, { limit: microsoft.maxConcurrent });
+  const pace = redisQuotaGate(deps.redis, `${queuePrefix}:rate:${accountId}`, {
+    unitsPerSecond: (microsoft.requestsPer10Minutes * microsoft.rateShare) / 600,
+  });
+  return {
+    run: (task) =>
+      inFlight.run(async () => {
+        await pace.take(1);
+        return task();
+      }),
+  };
 }

@@ -25,7 +25,10 @@ export interface RedisQuotaOptions {
   unitsPerSecond: number;
 }
 
-/** A gate over one Redis key (`<prefix>:quota:<account>`). */
+/**
+ * A gate over one Redis key: `<prefix>:quota:<account>` for Gmail's units,
+ * `<prefix>:rate:<account>` for Graph's requests (one unit each).
+ */
 export function redisQuotaGate(redis: Redis, key: string, options: RedisQuotaOptions): QuotaGate {
   const msPerUnit = 1000 / options.unitsPerSecond;
   return {

@@ -52,7 +52,11 @@ export class RunningGraphEmulator implements GraphEmulator {
       consentUser: () => this.consentUser ?? this.users.keys().next().value ?? null,
       isUser: (email) => this.users.has(email),
     });
-    this.throttle = new MailboxThrottle(options.maxConcurrentPerMailbox ?? 4, options.requestsPer10Minutes === undefined ? 10_000 : options.requestsPer10Minutes);
+    this.throttle = new MailboxThrottle(
+      options.maxConcurrentPerMailbox ?? 4,
+      options.requestsPer10Minutes === undefined ? 10_000 : options.requestsPer10Minutes,
+      options.throttleWindowMs,
+    );
     this.delta = new DeltaTokens(now, options.deltaRetentionMs ?? WEEK_MS);
     this.subscriptions = new Subscriptions({
       clock: this.clock,

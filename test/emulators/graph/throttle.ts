@@ -1,11 +1,11 @@
 /**
  * Outlook's per-mailbox limits (C.7): at most N requests in flight (the next one gets 429
  * ApplicationThrottled with Retry-After) and a request budget over a trailing 10 minutes
- * of the emulator clock.
+ * of the emulator clock (shorter when a test or benchmark runs time faster).
  */
 import { throttled, type GraphApiError } from './errors.ts';
 
-const WINDOW_MS = 10 * 60_000;
+const TEN_MINUTES_MS = 10 * 60_000;
 
 export class MailboxThrottle {
   private readonly inFlight = new Map<string, number>();
@@ -15,6 +15,7 @@ export class MailboxThrottle {
   constructor(
     private readonly maxConcurrent: number,
     private readonly perTenMinutes: number | null,
+    private readonly windowMs = TEN_MINUTES_MS,
   ) {}
 
   /** Takes a slot; `concurrent` counts this request. Call `release` when it is answered. */
@@ -22,10 +23,10 @@ export class MailboxThrottle {
     const current = this.inFlight.get(user) ?? 0;
     if (current >= this.maxConcurrent) return { ok: false, concurrent: current + 1, error: throttled(1, 'MailboxConcurrency') };
     if (this.perTenMinutes !== null) {
-      const times = (this.recent.get(user) ?? []).filter((t) => t > atMs - WINDOW_MS);
+      const times = (this.recent.get(user) ?? []).filter((t) => t > atMs - this.windowMs);
       this.recent.set(user, times);
       if (times.length >= this.perTenMinutes) {
-        const waitSeconds = Math.max(1, Math.ceil(((times[0] ?? atMs) + WINDOW_MS - atMs) / 1000));
+        const waitSeconds = Math.max(1, Math.ceil(((times[0] ?? atMs) + this.windowMs - atMs) / 1000));
         return { ok: false, concurrent: current + 1, error: throttled(waitSeconds, 'MailboxRequests') };
       }
       times.push(atMs);
