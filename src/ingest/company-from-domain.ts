@@ -63,13 +63,14 @@ function matchesFreeMail(entry: string, host: string, label: string): boolean {
   return host === pattern || host.endsWith(`.${pattern}`);
 }
 
-/** "enron" → "Enron", "coral-energy" → "Coral-Energy", "mit" → "MIT". */
+/** "enron" → "Enron", "coral-energy" → "Coral Energy" (a hyphen in a domain stands for a space), "mit" → "MIT". */
 function companyName(label: string): string {
   // Punycode labels (xn--…) read as gibberish; show the letters the owner chose.
   const readable = label.startsWith('xn--') ? domainToUnicode(label) || label : label;
   if ([...readable].length <= 3) return readable.toUpperCase();
   return readable
     .split('-')
+    .filter(Boolean)
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('-');
+    .join(' ');
 }

@@ -199,7 +199,7 @@ export async function supersedeFollowUps(db: Queryable, threadId: number, belowN
   return rows.length;
 }
 
-/** The Gmail account a draft goes out from, and the Gmail thread it joins, when there is one. */
+/** The mailbox (Gmail or Outlook) a draft goes out from, and its thread or conversation there, when there is one. */
 export interface DraftAccount {
   accountId: number;
   address: string;
@@ -207,22 +207,22 @@ export interface DraftAccount {
 }
 
 /**
- * The Gmail account that holds the thread (preferring the copy of `answeredRowId`), else
- * the first connected Gmail account, else null.
+ * The connected mailbox that holds the thread (preferring the copy of `answeredRowId`),
+ * else the first connected mailbox, else null.
  */
 export async function draftAccountFor(db: Queryable, threadId: number | null, answeredRowId: number | null): Promise<DraftAccount | null> {
   if (threadId !== null) {
     const [held] = await db.query<{ account_id: number; address: string; provider_thread_id: string | null }>(
       `select pm.account_id, a.address, pm.provider_thread_id
        from message m join provider_message pm on pm.message_id = m.id join account a on a.id = pm.account_id
-       where m.thread_id = $1 and a.provider = 'gmail'
+       where m.thread_id = $1 and a.provider in ('gmail', 'outlook')
        order by (m.id = $2) desc, m.sent_at desc nulls last, pm.account_id limit 1`,
       [threadId, answeredRowId ?? 0],
     );
     if (held) return { accountId: held.account_id, address: held.address, providerThreadId: held.provider_thread_id };
   }
   const [first] = await db.query<{ id: number; address: string }>(
-    `select id, address from account where provider = 'gmail' and tokens_encrypted is not null order by id limit 1`,
+    `select id, address from account where provider in ('gmail', 'outlook') and tokens_encrypted is not null order by id limit 1`,
   );
   return first ? { accountId: first.id, address: first.address, providerThreadId: null } : null;
 }

@@ -149,7 +149,7 @@ describe('the approval page', () => {
 
   it('shows the accounts with their sync state and counts', async () => {
     const text = visibleText((await browser.get('/accounts')).text);
-    expect(text).toMatch(/alex\.student@university\.example \(mailbox\) syncing/);
+    expect(text).toMatch(/alex\.student@university\.example \(mailbox\) imported from files/);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * `rapport demo` as a newcomer runs it: within a minute the page it prints shows a
- * thank-you for the coffee that ended an hour ago and a follow-up to the unanswered request.
+ * thank-you for the coffee that ended an hour ago, a follow-up to the unanswered request,
+ * both mailboxes (Gmail and Outlook) connected, and the upcoming call with its brief.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,7 +25,7 @@ describe('rapport demo', () => {
     let output = '';
     demo.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     demo.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    await until(async () => /login\?token=/.test(output), 30_000);
+    await until(async () => /login\?token=/.test(output), 45_000);
     const link = /(http:\/\/\S+\/login\?token=\S+)/.exec(output)![1]!;
     const user = new PageClient(`http://127.0.0.1:${port}`);
     const token = new URL(link).searchParams.get('token')!;
@@ -35,6 +36,17 @@ describe('rapport demo', () => {
       return page.includes('Thank-you to Priya Natarajan') && page.includes('Follow-up to Marcus Webb');
     }, 45_000, 500);
     expect(visibleText((await user.get('/drafts')).text)).toContain('Thank you for our coffee today');
+    // Both mailboxes were connected through their sign-in flows and synced.
+    await until(async () => /\(outlook\) up to date/.test(visibleText((await user.get('/accounts')).text)), 30_000, 500);
+    const accounts = visibleText((await user.get('/accounts')).text);
+    expect(accounts).toMatch(/sam\.student@university\.example \(gmail\) up to date/);
+    expect(accounts).toMatch(/sam\.student@outlook\.example \(outlook\) up to date/);
+    // The call on the Outlook calendar is an upcoming informational interview, with a brief from its thread.
+    await until(async () => visibleText((await user.get('/meetings')).text).includes('Dana Lee'), 30_000, 500);
+    const meetings = visibleText((await user.get('/meetings')).text);
+    expect(meetings).toMatch(/Call: Dana Lee \/ Sam Student ?informational interview/);
+    expect(meetings).toContain('Ridgeline Consulting');
+    expect(meetings).toMatch(/Fellow alum: advice on energy consulting.{0,3}: 3 messages/);
     expect(output).not.toMatch(/Error|rapport:/);
   });
 });

@@ -49,7 +49,7 @@ function editForm({ draft }: DraftDetail, o: DraftViewOptions): SafeHtml {
   ${postForm(`/drafts/${draft.id}/edit`, o.csrfToken, html`
     <label for="subject">Subject</label>
     <input type="text" id="subject" name="subject" value="${subject}" maxlength="300" required>
-    ${draft.inReplyTo ? html`<p class="meta">This is a reply: keep the subject as it is, or Gmail starts a new conversation instead of continuing this one.</p>` : ''}
+    ${draft.inReplyTo ? html`<p class="meta">This is a reply: keep the subject as it is, or your mail starts a new conversation instead of continuing this one.</p>` : ''}
     <label for="body">Message</label>
     <textarea id="body" name="body" required>
 ${body}</textarea>

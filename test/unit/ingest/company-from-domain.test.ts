@@ -16,7 +16,7 @@ describe('companyFromAddress', () => {
     ['fap@management.wharton.upenn.edu', 'upenn.edu', 'Upenn'],
     ['eprmconf@asiarisk.com.hk', 'asiarisk.com.hk', 'Asiarisk'],
     ['marketing@wnt.com.pl', 'wnt.com.pl', 'WNT'],
-    ['andreas.simou@dynamic-events.com', 'dynamic-events.com', 'Dynamic-Events'],
+    ['andreas.simou@dynamic-events.com', 'dynamic-events.com', 'Dynamic Events'],
     ['paul.e.day@uk.arthurandersen.com', 'arthurandersen.com', 'Arthurandersen'],
     ['pat.gallimore@powerpool.ab.ca', 'powerpool.ab.ca', 'Powerpool'],
     ['jdöe@mächine.example', 'mächine.example', 'Mächine'],
@@ -47,7 +47,7 @@ describe('companyFromAddress', () => {
   });
 
   it('does not take a company whose name only starts like a provider', () => {
-    expect(company('j@yahoo-example.com')).toEqual({ domain: 'yahoo-example.com', name: 'Yahoo-Example' });
+    expect(company('j@yahoo-example.com')).toEqual({ domain: 'yahoo-example.com', name: 'Yahoo Example' });
     expect(company('scomp@notaol.com')).toEqual({ domain: 'notaol.com', name: 'Notaol' });
   });
 
