@@ -1,11 +1,12 @@
 import type { DetectConfig, DetectInput, Label, SignalRule } from '../core/detection.ts';
 import type { MailingShape } from './mailing-shape.ts';
-import type { BodyParts } from './split-body.ts';
+import { answeredText, type BodyParts } from './split-body.ts';
 
 /** Signals that say the message asks for something, not just that it comes from a student. */
 export const REQUEST_SIGNALS = new Set([
   'ask_to_meet', 'like_to_meet', 'wondering_if', 'informational_interview', 'ask_advice', 'ask_opportunity',
   'got_your_name', 'learn_about_work', 'asks_if_hiring', 'asks_for_contact', 'hope_to_meet', 'proposes_meeting',
+  'asks_for_time', 'asks_about_company',
 ]);
 
 /** What context signals read besides the message: the rules and what each label's phrases matched. */
@@ -66,12 +67,26 @@ function proposesTime(text: string, config: DetectConfig): boolean {
 /** A reply to a networking request, more certainly so when it also proposes a next step. */
 function replyContext({ input, parts, config, hits }: ContextView): SignalRule[] {
   // Colleagues answering each other are at work; networking answers cross organisations.
-  if (!input.isReply || !parts.quoted || parts.isForward || input.isInternal) return [];
+  if (!input.isReply || !parts.quoted || parts.isForward || input.isInternal || !parts.newText) return [];
+  // A nudge on one's own request quotes it too, but does not answer it.
+  if (hits.follow_up.length > 0) return [];
+  const nextStep = hits.scheduling.length > 0 || hits.referral.length > 0 || hits.outreach_reply.length > 0;
+  const withNextStep = (weight: number) => [
+    structural('answers_outreach_request', weight),
+    ...(nextStep ? [structural('proposes_next_step', 0.3)] : []),
+  ];
+  // The answered message, read as a first message, is itself a networking request.
+  if (isOutreachRequest(answeredText(parts.quoted), config)) return withNextStep(0.5);
   const answered = parts.quoted.slice(0, ANSWERED_CHARS);
   const asked = config.signals.outreach_request.some((r) => REQUEST_SIGNALS.has(r.name) && r.pattern.test(answered));
-  if (!asked) return [];
-  const nextStep = hits.scheduling.length > 0 || hits.referral.length > 0;
-  return [structural('answers_outreach_request', 0.35), ...(nextStep ? [structural('proposes_next_step', 0.3)] : [])];
+  return asked ? withNextStep(0.35) : [];
+}
+
+function isOutreachRequest(text: string, config: ContextView['config']): boolean {
+  const fired = config.signals.outreach_request.filter((r) => r.scope === 'new' && r.pattern.test(text));
+  if (!fired.some((r) => REQUEST_SIGNALS.has(r.name))) return false;
+  const against = (config.negatives.outreach_request ?? []).filter((r) => r.pattern.test(text));
+  return noisyOr(fired) - against.reduce((t, r) => t + r.weight, 0) >= config.thresholds.outreach_request;
 }
 
 // Thanks that only acknowledge a message or an invitation are not thanks for help given.

@@ -16,7 +16,7 @@ import { splitBody, type BodyParts } from './split-body.ts';
  */
 const PERSONAL_SCHEDULING = new Set([
   'day_for_me', 'lets_meet', 'meet_you', 'time_works', 'does_time_work', 'ask_for_time', 'call_plan',
-  'invite_you', 'declines_time', 'time_slot', 'answers_scheduling',
+  'invite_you', 'declines_time', 'time_slot', 'answers_scheduling', 'arrange_meeting',
 ]);
 
 /**
@@ -76,6 +76,22 @@ interface ReadableParts extends BodyParts {
   forwardText: string;
 }
 
+// A line this long that runs on was wrapped by the mail client; a shorter one (a
+// greeting, a list item, a sign-off) ends where its writer ended it.
+const WRAPPED_LINE_CHARS = 50;
+
+/** Joins lines a client wrapped, so a phrase split over two lines still reads as one. */
+function unwrapped(text: string): string {
+  const lines = text.split('\n').map((l) => l.replace(/[ \t]+/g, ' ').trim());
+  let out = lines[0] ?? '';
+  for (let i = 1; i < lines.length; i += 1) {
+    const previous = lines[i - 1]!;
+    out += previous.length >= WRAPPED_LINE_CHARS && lines[i] ? ' ' : '\n';
+    out += lines[i];
+  }
+  return out;
+}
+
 function readableParts(input: DetectInput): ReadableParts {
   const parts = splitBody(input.text.length > 4 * MAX_TEXT ? input.text.slice(0, 4 * MAX_TEXT) : input.text);
   const newText = parts.newText.slice(0, MAX_TEXT);
@@ -86,7 +102,7 @@ function readableParts(input: DetectInput): ReadableParts {
     quoted,
     // A reply's subject repeats what it answers and a forward's names what it passes on,
     // so only a first message's subject counts.
-    ownText: input.isReply || parts.isForward ? newText : `${input.subject}\n${newText}`,
+    ownText: input.isReply || parts.isForward ? unwrapped(newText) : `${input.subject}\n${unwrapped(newText)}`,
     forwardText: `${input.subject}\n${quoted}`,
   };
 }

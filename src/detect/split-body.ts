@@ -81,3 +81,28 @@ function withoutSignature(lines: string[]): string[] {
   const at = lines.findIndex((l, i) => SIGNATURE_MARKER.test(l) || (i > 0 && SIGNATURE_RULE.test(l)));
   return at === -1 ? lines : lines.slice(0, at);
 }
+
+// Header lines a client writes above a quoted or forwarded message.
+const QUOTE_HEADER = /^\s*((from|to|cc|bcc|sent|date|subject|importance)\s*:.*|please respond to.*|\S.{0,80}@\S*|-+\s*(original|forwarded) message\s*-+|-+\s*forwarded by .*|.{0,160}\b(wrote|writes)\s*:|.{1,120}\son \d{1,2}\/\d{1,2}\/\d{2,4}.*|\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}.*|[-_ ]*)\s*$/i;
+
+// A Notes header wraps its time onto the next line ("02:20 PM ------"); its sender stands
+// alone above the date line.
+const WRAPPED_HEADER = /^\s*(\d{1,2}:\d{2}(:\d{2})?\s*(AM|PM)?\s*)?-{5,}\s*$/i;
+const DATE_LINE = /^\s*\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}/;
+
+function isHeaderLine(lines: string[], i: number): boolean {
+  const line = lines[i]!;
+  if (QUOTE_HEADER.test(line) || WRAPPED_HEADER.test(line)) return true;
+  return line.trim().split(/\s+/).length <= 6 && DATE_LINE.test(lines[i + 1] ?? '');
+}
+
+/**
+ * What the message at the top of a quoted part says: its header lines dropped, up to where
+ * it quotes something older. The answered message is the context a reply is judged in.
+ */
+export function answeredText(quoted: string): string {
+  const lines = quoted.split('\n');
+  let start = 0;
+  while (start < lines.length && start < 12 && isHeaderLine(lines, start)) start += 1;
+  return splitBody(lines.slice(start).join('\n')).newText;
+}

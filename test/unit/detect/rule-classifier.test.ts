@@ -112,3 +112,36 @@ describe('RuleClassifier: declines, acceptances and past times', () => {
     expect(labels).not.toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: wrapped lines', () => {
+  it('reads a phrase the mail client wrapped over two lines', () => {
+    const text = 'Mark, I shared my concept with Vince last week and he thought you would be interested. I would look\nforward to meeting with you to talk further about it.';
+    expect(labelsOf(text)).toContain('outreach_request');
+  });
+
+  it('keeps a greeting to a whole group on its own line', () => {
+    const text = 'Spring Faculty and Students,\nThe calendar is posted. If you cannot open it you will need to speak with David Kilgore at the help desk.';
+    expect(labelsOf(text, { subject: 'The Spring academic calendar for the school is now posted online' })).toEqual([]);
+  });
+});
+
+describe('RuleClassifier: answers to networking requests', () => {
+  const quotedRequest = (body: string) =>
+    ['', '"Lee Park" <lee@uni.example> on 03/02/2001 09:10 AM', 'To: dana@acme.example', 'cc:', 'Subject: Advice', '', body].join('\n');
+
+  it('reads any answer to a quoted request to meet as a reply to it', () => {
+    const text = 'Lee,\nI shall be very glad to help. Please send me the forms.\nDana' +
+      quotedRequest('Dear Ms Reyes,\nI am a graduate student in finance. Would you have time to meet with me for twenty minutes to talk about your group?');
+    expect(labelsOf(text, { isReply: true })).toContain('outreach_reply');
+  });
+
+  it('does not read an answer to a notice sent to many as a networking reply', () => {
+    const text = 'Kathy,\nEnron will be represented by myself and Ken.\nVince' +
+      quotedRequest('Dear Company Representative,\nWe would like to invite you to meet the students and talk about your company at our event.');
+    expect(labelsOf(text, { isReply: true })).not.toContain('outreach_reply');
+  });
+
+  it('takes an offer to review something between colleagues for work', () => {
+    expect(labelsOf('I shall be glad to take a look at the model.', { isReply: true, isInternal: true })).toEqual([]);
+  });
+});
