@@ -40,6 +40,11 @@ export function contextSignals(label: Label, view: ContextView): SignalRule[] {
       return schedulingContext(view);
     case 'outreach_reply':
       return replyContext(view);
+    case 'referral':
+      // Passing someone's request to meet on to a colleague refers it to them.
+      return view.parts.isForward && isOutreachRequest(answeredText(view.parts.quoted), view.config)
+        ? [structural('forwards_request', 0.55)]
+        : [];
     default:
       return [];
   }

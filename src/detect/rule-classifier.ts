@@ -76,9 +76,14 @@ interface ReadableParts extends BodyParts {
   forwardText: string;
 }
 
-// A line this long that runs on was wrapped by the mail client; a shorter one (a
-// greeting, a list item, a sign-off) ends where its writer ended it.
+// A line this long that runs on was wrapped by the mail client, and so was a shorter one
+// that stops mid-sentence; a greeting, a list item or a sign-off ends where it was ended.
 const WRAPPED_LINE_CHARS = 50;
+const MID_SENTENCE_LINE_CHARS = 25;
+
+function isWrapped(line: string): boolean {
+  return line.length >= WRAPPED_LINE_CHARS || (line.length >= MID_SENTENCE_LINE_CHARS && !/[.!?:;,]$/.test(line));
+}
 
 /** Joins lines a client wrapped, so a phrase split over two lines still reads as one. */
 function unwrapped(text: string): string {
@@ -86,7 +91,7 @@ function unwrapped(text: string): string {
   let out = lines[0] ?? '';
   for (let i = 1; i < lines.length; i += 1) {
     const previous = lines[i - 1]!;
-    out += previous.length >= WRAPPED_LINE_CHARS && lines[i] ? ' ' : '\n';
+    out += lines[i] && isWrapped(previous) ? ' ' : '\n';
     out += lines[i];
   }
   return out;

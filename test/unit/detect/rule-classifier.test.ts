@@ -145,3 +145,21 @@ describe('RuleClassifier: answers to networking requests', () => {
     expect(labelsOf('I shall be glad to take a look at the model.', { isReply: true, isInternal: true })).toEqual([]);
   });
 });
+
+describe('RuleClassifier: passing someone on', () => {
+  it('knows contact details handed over, a name to use, and a resume sent to a role', () => {
+    expect(labelsOf('Here are the coordinates of the professor who is in charge. Please call him.')).toContain('referral');
+    expect(labelsOf('Please call him directly and give my name as a reference.')).toContain('referral');
+    expect(labelsOf('I sent your outline to our CFO with my recommendation.')).toContain('referral');
+  });
+
+  it('reads a forward of a request to meet as passing the request on', () => {
+    const forward = '---------- Forwarded message ----------\nFrom: Lee Park\n\nDear Dr Reyes,\nI am a PhD student in statistics. '
+      + 'Would you have time to meet with me to talk about opportunities in your group?';
+    expect(labelsOf(`Marco, could you see her?\n\n${forward}`)).toContain('referral');
+  });
+
+  it('reads a phrase split over short wrapped lines', () => {
+    expect(labelsOf('Andy,\n\nThanks. I shall forward your message to\nProf. Ikenberry.\n\nVince', { isReply: true })).toContain('referral');
+  });
+});
