@@ -8,7 +8,7 @@ import {
 } from '../core/detection.ts';
 import { contextSignals, isClosingOnRequest, noisyOr, REQUEST_SIGNALS, type ContextView } from './context-signals.ts';
 import { looksLikeMailing } from './mailing-shape.ts';
-import { splitBody, type BodyParts } from './split-body.ts';
+import { splitBody, unwrapped, type BodyParts } from './split-body.ts';
 
 /**
  * Scheduling signals that speak to one person about one meeting ("works for me", "I can
@@ -74,27 +74,6 @@ interface ReadableParts extends BodyParts {
   ownText: string;
   /** What forward rules read: the subject and the forwarded material. */
   forwardText: string;
-}
-
-// A line this long that runs on was wrapped by the mail client, and so was a shorter one
-// that stops mid-sentence; a greeting, a list item or a sign-off ends where it was ended.
-const WRAPPED_LINE_CHARS = 50;
-const MID_SENTENCE_LINE_CHARS = 25;
-
-function isWrapped(line: string): boolean {
-  return line.length >= WRAPPED_LINE_CHARS || (line.length >= MID_SENTENCE_LINE_CHARS && !/[.!?:;,]$/.test(line));
-}
-
-/** Joins lines a client wrapped, so a phrase split over two lines still reads as one. */
-function unwrapped(text: string): string {
-  const lines = text.split('\n').map((l) => l.replace(/[ \t]+/g, ' ').trim());
-  let out = lines[0] ?? '';
-  for (let i = 1; i < lines.length; i += 1) {
-    const previous = lines[i - 1]!;
-    out += lines[i] && isWrapped(previous) ? ' ' : '\n';
-    out += lines[i];
-  }
-  return out;
 }
 
 function readableParts(input: DetectInput): ReadableParts {

@@ -104,5 +104,27 @@ export function answeredText(quoted: string): string {
   const lines = quoted.split('\n');
   let start = 0;
   while (start < lines.length && start < 12 && isHeaderLine(lines, start)) start += 1;
-  return splitBody(lines.slice(start).join('\n')).newText;
+  return unwrapped(splitBody(lines.slice(start).join('\n')).newText);
 }
+
+// A line this long that runs on was wrapped by the mail client, and so was a shorter one
+// that stops mid-sentence; a greeting, a list item or a sign-off ends where it was ended.
+const WRAPPED_LINE_CHARS = 50;
+const MID_SENTENCE_LINE_CHARS = 25;
+
+function isWrapped(line: string): boolean {
+  return line.length >= WRAPPED_LINE_CHARS || (line.length >= MID_SENTENCE_LINE_CHARS && !/[.!?:;,]$/.test(line));
+}
+
+/** Joins lines a client wrapped, so a phrase split over two lines still reads as one. */
+export function unwrapped(text: string): string {
+  const lines = text.split('\n').map((l) => l.replace(/[ \t]+/g, ' ').trim());
+  let out = lines[0] ?? '';
+  for (let i = 1; i < lines.length; i += 1) {
+    const previous = lines[i - 1]!;
+    out += lines[i] && isWrapped(previous) ? ' ' : '\n';
+    out += lines[i];
+  }
+  return out;
+}
+
