@@ -1,3 +1,4 @@
+import { countDelivery } from '../observability/metrics.ts';
 import { listUnfinishedDeliveries, markDraftsSentByUser } from '../store/delivery-queries.ts';
 import type { Queryable } from '../store/database.ts';
 import { processDeliverJob, type DeliverDeps } from './deliver-worker.ts';
@@ -82,7 +83,7 @@ export async function startDeliverService(
 ): Promise<DeliverService> {
   const served = serveQueue(
     'deliver',
-    (job, token) => processDeliverJob(deps, job, token),
+    (job, token) => processDeliverJob(deps, job, token).then((result) => (countDelivery(result.status), result)),
     { redis: deps.redis, prefix: deps.config.queuePrefix },
     { ...options, defaultConcurrency: 2 },
   );
