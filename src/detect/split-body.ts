@@ -56,7 +56,7 @@ function firstMarker(lines: string[]): { index: number; isForward: boolean } | n
       return { index: i, isForward: !/Original Message/i.test(line) || looksForwarded(lines, i) };
     }
     if (REPLY_MARKERS.slice(0, -1).some((re) => re.test(line))) return { index: i, isForward: false };
-    if (isNotesHeader(lines, i)) return { index: i, isForward: false };
+    if (isNotesHeader(lines, i) || isWrappedNotesHeader(lines, i)) return { index: i, isForward: false };
   }
   return null;
 }
@@ -71,6 +71,11 @@ function isNotesHeader(lines: string[], i: number): boolean {
     return false;
   }
   return REPLY_MARKERS.at(-1)!.test(line) || lines.slice(i + 2, i + 5).some((l) => /^\s*To:/i.test(l));
+}
+
+/** A long Notes header line wraps before its date: "Jane Doe <jane@…> on" / "01/22/2001 03:41 PM". */
+function isWrappedNotesHeader(lines: string[], i: number): boolean {
+  return /\bon\s*$/.test(lines[i]!) && /@/.test(lines[i]!) && /^\s*\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}/.test(lines[i + 1] ?? '');
 }
 
 function looksForwarded(lines: string[], from: number): boolean {

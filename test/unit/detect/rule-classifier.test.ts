@@ -163,3 +163,10 @@ describe('RuleClassifier: passing someone on', () => {
     expect(labelsOf('Andy,\n\nThanks. I shall forward your message to\nProf. Ikenberry.\n\nVince', { isReply: true })).toContain('referral');
   });
 });
+
+describe('RuleClassifier: Polish', () => {
+  it('knows a lunch arranged in Polish, with or without diacritics', () => {
+    expect(labelsOf('Proponuje sie spotkac na lunch w czwartek o godzinie 12.00.')).toContain('scheduling');
+    expect(labelsOf('Super. Jestesmy umowieni.', { isReply: true })).toContain('scheduling');
+  });
+});

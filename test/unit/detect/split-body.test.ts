@@ -18,3 +18,10 @@ describe('splitBody', () => {
     expect(parts.isForward).toBe(false);
   });
 });
+
+describe('splitBody: Notes headers', () => {
+  it('knows a Notes header wrapped before its date', () => {
+    const text = 'Thanks for the invitation.\nI shall attend.\n\nMarc Epstein <epstein@rice.edu> (by way of Kathy <spradlin on\n01/22/2001 03:41:13 PM\nTo: (Recipient list suppressed)\n\nDear faculty';
+    expect(splitBody(text).newText).toBe('Thanks for the invitation.\nI shall attend.');
+  });
+});
