@@ -91,6 +91,7 @@ const configSchema = z.object({
     host: z.string().min(1),
     port: z.number().int().min(0).max(65_535),
     publicUrl: z.union([z.literal(''), urlWithScheme(['http', 'https'])]),
+    metricsToken: z.string(),
   }),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
 });
@@ -158,6 +159,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.RAPPORT_HTTP_HOST) http.host = env.RAPPORT_HTTP_HOST;
   if (env.RAPPORT_HTTP_PORT) http.port = Number(env.RAPPORT_HTTP_PORT);
   if (env.RAPPORT_PUBLIC_URL !== undefined) http.publicUrl = env.RAPPORT_PUBLIC_URL;
+  if (env.RAPPORT_METRICS_TOKEN) http.metricsToken = env.RAPPORT_METRICS_TOKEN;
   if (Object.keys(http).length > 0) out.http = http;
   if (env.RAPPORT_WEB_PASSWORD) out.web = { password: env.RAPPORT_WEB_PASSWORD };
   if (env.RAPPORT_ME) {

@@ -3,6 +3,8 @@ import type { Redis } from 'ioredis';
 import type { ApprovalDeps } from '../approval/approval-actions.ts';
 import type { Config } from '../config/load-config.ts';
 import { InvalidInputError } from '../core/errors.ts';
+import { describeError } from '../observability/log-safety.ts';
+import { logger } from '../observability/logger.ts';
 import { readGmailPush } from '../integrations/google/gmail-watch.ts';
 import { findAccount } from '../store/account-repository.ts';
 import type { Database } from '../store/database.ts';
@@ -10,6 +12,7 @@ import type { SecretBox } from '../store/secret-box.ts';
 import type { TypedQueue } from '../workers/queues.ts';
 import { requestSync } from '../workers/sync-worker.ts';
 import { finishGoogleConnect, GOOGLE_CALLBACK_PATH, type ConnectedAccount } from './google-connect.ts';
+import { registerOpsRoutes } from './ops-routes.ts';
 import { registerOutlookRoutes } from './outlook-connect.ts';
 import { installSecurityHeaders } from './security-headers.ts';
 import { html } from './views/html.ts';
@@ -17,6 +20,7 @@ import { plainPage } from './views/layout.ts';
 import { sameSecret } from './web-guard.ts';
 import { createWebLogin, type WebLogin } from './web-login.ts';
 import { registerWebPages } from './web-pages.ts';
+import { redisSessionStore } from './web-session.ts';
 
 export interface HttpDeps {
   config: Config;
@@ -38,8 +42,9 @@ export interface HttpDeps {
 }
 
 /**
- * rapport's web server: the approval page (behind a login), OAuth callbacks and provider
- * webhooks. Mail content is never logged; request logging is off.
+ * rapport's web server: the approval page and the queue dashboard (behind a login), OAuth
+ * callbacks, provider webhooks, health and metrics. Request logging is off (URLs carry
+ * sign-in tokens and OAuth codes); a failed request is logged by route and status only.
  */
 export function buildHttpServer(deps: HttpDeps): FastifyInstance {
   // Closing must not wait for a browser's idle keep-alive connection.
@@ -52,7 +57,12 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     login: deps.login ?? createWebLogin(deps.config), now: deps.now ?? (() => new Date()),
   });
 
-  app.get('/healthz', async () => ({ ok: true }));
+  registerOpsRoutes(app, {
+    config: deps.config, db: deps.db, redis: deps.redis, sessions: redisSessionStore(deps.redis, prefix), dashboard: true,
+  });
+  app.addHook('onError', async (request, reply, err) => {
+    logger('http').error({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, err: describeError(err) }, 'request failed');
+  });
 
   app.get<{ Querystring: { code?: string; state?: string; error?: string } }>(GOOGLE_CALLBACK_PATH, async (request, reply) => {
     const { code, state, error } = request.query;

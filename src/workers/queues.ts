@@ -1,5 +1,6 @@
 import { Queue, Worker, type Processor } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { observeJobs, redisErrorLogger } from '../observability/job-events.ts';
 import type { JobTypes, QueueName } from './queue-map.ts';
 
 /** A queue typed by the map: its job name, payload and result come from `JobTypes`. */
@@ -36,6 +37,8 @@ export function startWorker<Q extends QueueName>(
     ...(options.lockDuration ? { lockDuration: options.lockDuration } : {}),
     ...(options.stalledInterval ? { stalledInterval: options.stalledInterval } : {}),
   });
+  // Every in-process worker opens here: the one place that counts and logs jobs per queue.
+  observeJobs(name, worker);
   return {
     worker,
     async close() {
@@ -70,7 +73,7 @@ export function serveQueue<Q extends QueueName>(
     lockDuration: options.lockDuration,
     stalledInterval: options.stalledInterval,
   });
-  worker.worker.on('error', () => undefined); // connection hiccups: BullMQ reconnects by itself
+  worker.worker.on('error', redisErrorLogger(name)); // connection hiccups: BullMQ reconnects by itself
   return {
     queue,
     worker: worker.worker,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { observeQuotaWait } from '../observability/metrics.ts';
 
 /**
  * A counting semaphore in Redis: at most `limit` holders at once across every worker
@@ -50,9 +51,11 @@ export function redisConcurrencyGate(redis: Redis, key: string, options: RedisCo
   return {
     async run(task) {
       const holder = randomUUID();
+      const waitFrom = Date.now();
       while (Number(await redis.eval(ACQUIRE_SCRIPT, 1, key, String(options.limit), String(leaseMs), holder)) !== 1) {
         await sleep(pollMs + Math.random() * pollMs);
       }
+      observeQuotaWait('outlook', 'inflight', Date.now() - waitFrom); // only Outlook's requests use this gate
       const keepAlive = setInterval(() => void redis.eval(EXTEND_SCRIPT, 1, key, String(leaseMs), holder).catch(() => undefined), leaseMs / 3);
       keepAlive.unref();
       try {

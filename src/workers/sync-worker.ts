@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ReauthRequiredError } from '../core/errors.ts';
+import { countSync } from '../observability/metrics.ts';
 import type { CallPolicy } from '../integrations/google/google-call.ts';
 import type { GoogleSession } from '../integrations/google/google-session.ts';
 import { syncGmailMail, type SyncProgress } from '../integrations/google/gmail-mail-sync.ts';
@@ -98,10 +99,12 @@ export async function processSyncJob(
         const session = openAccountSession(deps, current);
         result = job.name === 'mail' ? await syncMail(deps, current, session, job) : await syncCalendar(deps, current, session);
       }
+      countSync(current.provider, job.name, result.mode ?? result.status);
       if ((await deps.redis.exists(again)) === 0) return result;
       current = (await findAccount(deps.db, account.id)) ?? current;
     }
   } catch (err) {
+    countSync(account.provider, job.name, err instanceof ReauthRequiredError ? 'needs_reauth' : 'failed');
     if (err instanceof ReauthRequiredError) {
       await setSyncStatus(deps.db, account.id, 'needs_reauth', err.message);
       throw new UnrecoverableError(err.message);

@@ -1,5 +1,6 @@
 import { ProviderBusyError, ProviderRequestError, ReauthRequiredError } from '../../core/errors.ts';
 import type { QuotaGate } from '../../core/quota.ts';
+import { countProviderThrottle, observeQuotaWait } from '../../observability/metrics.ts';
 
 /** How a Google call is paced and retried. */
 export interface CallPolicy {
@@ -39,7 +40,9 @@ export async function callGoogle<T>(
 ): Promise<T> {
   let refreshed = false;
   for (let attempt = 1; ; attempt++) {
+    const waitFrom = Date.now();
     await policy.gate.take(units);
+    observeQuotaWait('gmail', 'quota', Date.now() - waitFrom);
     try {
       return (await request()).data;
     } catch (err) {
@@ -50,6 +53,7 @@ export async function callGoogle<T>(
         continue;
       }
       const failure = toProviderError(err, target);
+      if (failure instanceof ProviderBusyError && (failure.status === 429 || failure.status === 403)) countProviderThrottle('gmail', failure.status);
       if (!(failure instanceof ProviderBusyError) || attempt >= policy.maxAttempts) throw failure;
       const backoff = Math.min(policy.baseDelayMs * 2 ** (attempt - 1) + Math.random() * policy.baseDelayMs, policy.maxDelayMs);
       await sleep(Math.max(backoff, failure.retryAfterMs ?? 0));

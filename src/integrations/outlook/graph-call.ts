@@ -1,4 +1,5 @@
 import { ProviderBusyError, ProviderRequestError, ReauthRequiredError } from '../../core/errors.ts';
+import { countProviderThrottle } from '../../observability/metrics.ts';
 import type { TokenRefresh } from './graph-client.ts';
 
 /** How a Graph call is retried (the pacing is the in-flight gate's). */
@@ -38,6 +39,7 @@ export async function callGraph<T>(
         continue;
       }
       const failure = toGraphError(err, address);
+      if (failure instanceof ProviderBusyError && failure.status === 429) countProviderThrottle('outlook', 429);
       if (!retry || !(failure instanceof ProviderBusyError) || attempt >= policy.maxAttempts) throw failure;
       const backoff = Math.min(policy.baseDelayMs * 2 ** (attempt - 1) + Math.random() * policy.baseDelayMs, policy.maxDelayMs);
       await sleep(Math.max(backoff, failure.retryAfterMs ?? 0));
