@@ -8,6 +8,7 @@ import { deliveryOnWritten, scheduleDelivery, startDeliverService } from '../wor
 import type { WrittenChange } from '../workers/ingest-worker.ts';
 import { plannerOnWritten, startPlannerService } from '../workers/planner-service.ts';
 import { openQueue } from '../workers/queues.ts';
+import { restoreAfterReconnect } from '../workers/redis-restore.ts';
 import { schedulePolling, startSyncService } from '../workers/sync-runner.ts';
 
 /** The queues a worker process can serve. */
@@ -41,11 +42,18 @@ export async function startWorkers(
   concurrency?: number,
 ): Promise<RunningServices> {
   const opened: RunningServices[] = [];
+  const restores: (() => Promise<void>)[] = [];
   try {
     const deliver = queues.includes('deliver') ? await startDeliverService({ ...app, secrets }, { concurrency }) : null;
-    if (deliver) opened.push(deliver);
+    if (deliver) {
+      opened.push(deliver);
+      restores.push(deliver.restore);
+    }
     const planner = queues.includes('plan') ? await startPlannerService(app, { concurrency }) : null;
-    if (planner) opened.push(planner);
+    if (planner) {
+      opened.push(planner);
+      restores.push(planner.restore);
+    }
     if (queues.includes('sync')) {
       // What a sync stores can complete a delivery (the user sent a draft themselves) and
       // make planned work due or moot, whichever process runs those queues.
@@ -59,13 +67,25 @@ export async function startWorkers(
       };
       const sync = startSyncService({ ...app, secrets, onWritten }, { concurrency });
       opened.push(sync);
-      await schedulePolling(sync, app.config.sync.pollMinutes);
+      const poll = () => schedulePolling(sync, app.config.sync.pollMinutes);
+      await poll();
+      restores.push(poll);
     }
   } catch (err) {
     await closeAll(opened);
     throw err;
   }
-  return { close: () => closeAll(opened) };
+  const stopRestoring = restoreAfterReconnect(
+    app.redis,
+    async () => void (await Promise.all(restores.map((restore) => restore()))),
+    (err) => process.stderr.write(`rapport: could not queue due work again after Redis came back: ${err.message}\n`),
+  );
+  return {
+    close: async () => {
+      stopRestoring();
+      await closeAll(opened);
+    },
+  };
 }
 
 /**

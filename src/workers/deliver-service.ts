@@ -70,6 +70,8 @@ export function deliveryOnWritten(db: Queryable): (change: WrittenChange) => Pro
 export interface DeliverService {
   queue: TypedQueue<'deliver'>;
   scheduleDelivery: ScheduleDelivery;
+  /** Queues again every delivery that is due but has no job (after Redis lost its data). */
+  restore(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -88,7 +90,12 @@ export async function startDeliverService(
     { ...options, defaultConcurrency: 2 },
   );
   const queue = served.queue;
-  const service: DeliverService = { queue, scheduleDelivery: scheduleDelivery(queue), close: served.close };
+  const service: DeliverService = {
+    queue,
+    scheduleDelivery: scheduleDelivery(queue),
+    restore: async () => void (await resumeDeliveries(queue, deps.db)),
+    close: served.close,
+  };
   try {
     await resumeDeliveries(queue, deps.db);
   } catch (err) {

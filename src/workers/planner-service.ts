@@ -32,6 +32,8 @@ export interface PlannerService {
   deps: PlannerDeps;
   /** Queues a scan and waits for it (after an import, and in tests). */
   scanNow(): Promise<PlanJobResult>;
+  /** Schedules the periodic scan again and scans now (after Redis lost its data, delayed plans included). */
+  restore(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,17 +65,21 @@ export async function startPlannerService(
   served.worker.on('failed', (job, err) => {
     if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) log(`The ${job.name} job ${job.id} failed: ${err.message}`);
   });
-  await queue.upsertJobScheduler(
-    'scan',
-    { every: options.scanEveryMs ?? DEFAULT_SCAN_MINUTES * 60_000 },
-    { name: 'scan', data: {}, opts: { removeOnComplete: true, removeOnFail: true } },
-  );
-  await queue.add('scan', {}, { ...PLAN_JOB_OPTIONS, jobId: 'scan-at-start' });
+  const scheduleScans = async (jobId: string) => {
+    await queue.upsertJobScheduler(
+      'scan',
+      { every: options.scanEveryMs ?? DEFAULT_SCAN_MINUTES * 60_000 },
+      { name: 'scan', data: {}, opts: { removeOnComplete: true, removeOnFail: true } },
+    );
+    await queue.add('scan', {}, { ...PLAN_JOB_OPTIONS, jobId });
+  };
+  await scheduleScans('scan-at-start');
   let events: QueueEvents | null = null;
   let eventsConnection: Redis | null = null;
   return {
     queue,
     deps: plannerDeps,
+    restore: () => scheduleScans('scan-after-reconnect'),
     async scanNow() {
       if (!events) {
         // QueueEvents blocks its connection while it reads; BullMQ does not close one it was given.
