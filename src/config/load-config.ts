@@ -92,6 +92,7 @@ const configSchema = z.object({
     port: z.number().int().min(0).max(65_535),
     publicUrl: z.union([z.literal(''), urlWithScheme(['http', 'https'])]),
     metricsToken: z.string(),
+    metricsPort: z.number().int().min(0).max(65_535),
   }),
   logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'silent']),
 });
@@ -160,6 +161,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   if (env.RAPPORT_HTTP_PORT) http.port = Number(env.RAPPORT_HTTP_PORT);
   if (env.RAPPORT_PUBLIC_URL !== undefined) http.publicUrl = env.RAPPORT_PUBLIC_URL;
   if (env.RAPPORT_METRICS_TOKEN) http.metricsToken = env.RAPPORT_METRICS_TOKEN;
+  if (env.RAPPORT_METRICS_PORT) http.metricsPort = Number(env.RAPPORT_METRICS_PORT);
   if (Object.keys(http).length > 0) out.http = http;
   if (env.RAPPORT_WEB_PASSWORD) out.web = { password: env.RAPPORT_WEB_PASSWORD };
   if (env.RAPPORT_ME) {

@@ -1,7 +1,7 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
 import { redactUrl } from '../core/errors.ts';
@@ -87,6 +87,16 @@ export function registerOpsRoutes(app: FastifyInstance, deps: OpsDeps): void {
   });
 
   if (deps.dashboard && deps.sessions) registerDashboard(app, { config: deps.config, sessions: deps.sessions }, queues);
+}
+
+/**
+ * A server of the ops routes alone (no page, no dashboard), for a `rapport worker` process:
+ * its job counters live in its own memory, so Prometheus scrapes each worker.
+ */
+export function buildOpsServer(deps: Omit<OpsDeps, 'sessions' | 'dashboard'>): FastifyInstance {
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  registerOpsRoutes(app, deps);
+  return app;
 }
 
 /** Null when the call answered in time, else why not. */
