@@ -16,6 +16,8 @@ export interface ContextView {
   config: DetectConfig & { context?: Record<string, SignalRule[]>; mailingShape?: MailingShape };
   /** The label's own phrase families that fired on the new text. */
   hits: Record<Label, SignalRule[]>;
+  /** The message the quoted part starts with, worked out once when a context needs it. */
+  answered?: string;
 }
 
 // A note this short above a forward or a quote says little more than "FYI" or "works for
@@ -42,7 +44,7 @@ export function contextSignals(label: Label, view: ContextView): SignalRule[] {
       return replyContext(view);
     case 'referral':
       // Passing someone's request to meet on to a colleague refers it to them.
-      return view.parts.isForward && isOutreachRequest(answeredText(view.parts.quoted), view.config)
+      return view.parts.isForward && isOutreachRequest(answeredOf(view), view.config)
         ? [structural('forwards_request', 0.55)]
         : [];
     default:
@@ -54,12 +56,13 @@ export function contextSignals(label: Label, view: ContextView): SignalRule[] {
 function schedulingContext({ input, parts, config }: ContextView): SignalRule[] {
   const note = parts.newText.replace(/\s+/g, ' ').trim();
   if (note.length > SHORT_NOTE_CHARS || !parts.quoted) return [];
-  const answered = parts.quoted.slice(0, ANSWERED_CHARS);
-  if (!proposesTime(answered, config)) return [];
   // "FYI" passes the meeting on; a note that asks something is about something else.
-  if (parts.isForward) return /\?|\bplease\b/i.test(note) ? [] : [structural('forwards_scheduling', 0.55)];
-  const answers = config.context?.scheduling_answer ?? [];
-  return input.isReply && answers.some((r) => r.pattern.test(note)) ? [structural('answers_scheduling', 0.55)] : [];
+  const signal = parts.isForward
+    ? /\?|\bplease\b/i.test(note) ? null : structural('forwards_scheduling', 0.55)
+    : input.isReply && (config.context?.scheduling_answer ?? []).some((r) => r.pattern.test(note))
+      ? structural('answers_scheduling', 0.55)
+      : null;
+  return signal && proposesTime(parts.quoted.slice(0, ANSWERED_CHARS), config) ? [signal] : [];
 }
 
 /** The quoted text proposes or discusses a specific meeting time, and is not an announcement. */
@@ -70,7 +73,8 @@ function proposesTime(text: string, config: DetectConfig): boolean {
 }
 
 /** A reply to a networking request, more certainly so when it also proposes a next step. */
-function replyContext({ input, parts, config, hits }: ContextView): SignalRule[] {
+function replyContext(view: ContextView): SignalRule[] {
+  const { input, parts, config, hits } = view;
   // Colleagues answering each other are at work; networking answers cross organisations.
   if (!input.isReply || !parts.quoted || parts.isForward || input.isInternal || !parts.newText) return [];
   // A nudge on one's own request quotes it too, but does not answer it.
@@ -81,10 +85,15 @@ function replyContext({ input, parts, config, hits }: ContextView): SignalRule[]
     ...(nextStep ? [structural('proposes_next_step', 0.3)] : []),
   ];
   // The answered message, read as a first message, is itself a networking request.
-  if (isOutreachRequest(answeredText(parts.quoted), config)) return withNextStep(0.5);
+  if (isOutreachRequest(answeredOf(view), config)) return withNextStep(0.5);
   const answered = parts.quoted.slice(0, ANSWERED_CHARS);
   const asked = config.signals.outreach_request.some((r) => REQUEST_SIGNALS.has(r.name) && r.pattern.test(answered));
   return asked ? withNextStep(0.35) : [];
+}
+
+function answeredOf(view: ContextView): string {
+  view.answered ??= answeredText(view.parts.quoted);
+  return view.answered;
 }
 
 function isOutreachRequest(text: string, config: ContextView['config']): boolean {

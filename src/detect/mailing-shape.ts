@@ -15,6 +15,7 @@ const HEADING = /^[A-Z][A-Z0-9 &'’:,/-]{3,60}$/;
  */
 export function looksLikeMailing(newText: string, shape: MailingShape): boolean {
   if ((newText.match(LINK)?.length ?? 0) >= shape.minLinks) return true;
+  if (!/[A-Z]{4}/.test(newText)) return false;
   let headings = 0;
   for (const line of newText.split('\n')) {
     const text = line.trim();

@@ -31,9 +31,13 @@ export class RuleClassifier implements MessageClassifier {
     const hits = {} as Record<Label, SignalRule[]>;
     for (const label of LABELS) hits[label] = this.matches(this.config.signals[label], input, parts);
     // The times in sentences about what already happened are not proposals.
-    const upcoming = withoutPastSentences(parts.ownText, this.config.context?.past_reference ?? []);
-    if (upcoming !== parts.ownText) hits.scheduling = this.matches(this.config.signals.scheduling, input, { ...parts, ownText: upcoming });
-    hits.thank_you = hits.thank_you.filter((r) => r.scope !== 'new' || !isClosingOnRequest(parts.ownText, r, this.config));
+    if (hits.scheduling.length > 0) {
+      const upcoming = withoutPastSentences(parts.ownText, this.config.context?.past_reference ?? []);
+      if (upcoming !== parts.ownText) hits.scheduling = this.matches(this.config.signals.scheduling, input, { ...parts, ownText: upcoming });
+    }
+    if (hits.thank_you.length > 0) {
+      hits.thank_you = hits.thank_you.filter((r) => r.scope !== 'new' || !isClosingOnRequest(parts.ownText, r, this.config));
+    }
     const view: ContextView = { input, parts, config: this.config, hits };
     const fired: string[] = [];
     const scores = {} as Record<Label, number>;
@@ -74,6 +78,8 @@ interface ReadableParts extends BodyParts {
   ownText: string;
   /** What forward rules read: the subject and the forwarded material. */
   forwardText: string;
+  /** Whether it went to a hidden list or reads as a newsletter; worked out once, when a label needs it. */
+  isBroadcast?: boolean;
 }
 
 function readableParts(input: DetectInput): ReadableParts {
@@ -98,7 +104,8 @@ const DEFAULT_MAILING_SHAPE = { minLinks: 5, minHeadings: 4 };
 function gate(label: Label, fired: SignalRule[], input: DetectInput, parts: ReadableParts, config: ContextView['config']): boolean {
   if (fired.length === 0 || input.isBulk) return false;
   // No visible recipient at all: sent to a hidden list, which is how mailings go out.
-  const isBroadcast = input.recipientCount === 0 || looksLikeMailing(parts.newText, config.mailingShape ?? DEFAULT_MAILING_SHAPE);
+  parts.isBroadcast ??= input.recipientCount === 0 || looksLikeMailing(parts.newText, config.mailingShape ?? DEFAULT_MAILING_SHAPE);
+  const isBroadcast = parts.isBroadcast;
   const isMailing = isBroadcast || input.recipientCount > config.maxConversationRecipients;
   switch (label) {
     case 'thank_you':

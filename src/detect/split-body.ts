@@ -66,10 +66,9 @@ function firstMarker(lines: string[]): { index: number; isForward: boolean } | n
  * the next, and a "To:" line soon after.
  */
 function isNotesHeader(lines: string[], i: number): boolean {
+  if (!DATE_LINE.test(lines[i + 1] ?? '')) return false;
   const line = lines[i]!.trim();
-  if (line.split(/\s+/).length > 6 || !/^\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}/.test(lines[i + 1]?.trim() ?? '')) {
-    return false;
-  }
+  if (line.split(/\s+/).length > 6) return false;
   return REPLY_MARKERS.at(-1)!.test(line) || lines.slice(i + 2, i + 5).some((l) => /^\s*To:/i.test(l));
 }
 
@@ -87,6 +86,8 @@ function withoutSignature(lines: string[]): string[] {
   return at === -1 ? lines : lines.slice(0, at);
 }
 
+// The answered message is at the top of the quoted part; what lies further down is older.
+const ANSWERED_CHARS = 2_000;
 // Header lines a client writes above a quoted or forwarded message.
 const QUOTE_HEADER = /^\s*((from|to|cc|bcc|sent|date|subject|importance)\s*:.*|please respond to.*|\S.{0,80}@\S*|-+\s*(original|forwarded) message\s*-+|-+\s*forwarded by .*|.{0,160}\b(wrote|writes)\s*:|.{1,120}\son \d{1,2}\/\d{1,2}\/\d{2,4}.*|\d{1,2}\/\d{1,2}\/\d{2,4}\s+\d{1,2}:\d{2}.*|[-_ ]*)\s*$/i;
 
@@ -106,7 +107,7 @@ function isHeaderLine(lines: string[], i: number): boolean {
  * it quotes something older. The answered message is the context a reply is judged in.
  */
 export function answeredText(quoted: string): string {
-  const lines = quoted.split('\n');
+  const lines = quoted.slice(0, ANSWERED_CHARS).split('\n');
   let start = 0;
   while (start < lines.length && start < 12 && isHeaderLine(lines, start)) start += 1;
   return unwrapped(splitBody(lines.slice(start).join('\n')).newText);
