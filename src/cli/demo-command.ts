@@ -50,8 +50,7 @@ export async function demoCommand(base: Config, options: { dataDir?: string }): 
       try {
         // The real consent flows, with each emulator's consent page answering for the user.
         await consent('Gmail', (await beginGoogleConnect(config, app.redis)).url);
-        // MSAL insists on an https authority; the emulator's own host answers plain HTTP.
-        await consent('Outlook', (await beginOutlookConnect(config, app.redis)).url.replace(/^https:/, 'http:'));
+        await consent('Outlook', (await beginOutlookConnect(config, app.redis)).url);
         process.stdout.write(
           [
             `rapport demo: ${DEMO_USER.name}'s university Gmail (${DEMO_USER.address}) and personal`,

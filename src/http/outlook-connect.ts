@@ -49,7 +49,18 @@ export async function beginOutlookConnect(config: Config, redis: Redis, loginHin
   const consent = await outlookConsentRequest(createMsalClient(config.microsoft), redirectUri, state, loginHint);
   const pending: PendingConsent = { codeVerifier: consent.codeVerifier, redirectUri };
   await redis.set(stateKey(config, state), JSON.stringify(pending), 'EX', STATE_TTL_SECONDS);
-  return { url: consent.url, state };
+  return { url: onAuthorityScheme(consent.url, config.microsoft.authority), state };
+}
+
+/**
+ * MSAL writes its URLs under https even for an emulator's plain-HTTP authority (it
+ * refuses http ones); the browser must be sent to the address that really answers.
+ */
+function onAuthorityScheme(url: string, authority: string): string {
+  const configured = new URL(authority);
+  const consent = new URL(url);
+  if (configured.protocol === 'http:' && consent.protocol === 'https:' && consent.host === configured.host) consent.protocol = 'http:';
+  return consent.toString();
 }
 
 /**

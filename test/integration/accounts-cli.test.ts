@@ -1,7 +1,8 @@
 /**
- * Connecting Gmail as a user does it: `rapport emulate google --seed DIR` in one terminal,
- * `rapport accounts connect gmail` in another (the browser is played by fetch), then
- * `rapport accounts`, `rapport sync`, and the log compared with importing the same folder.
+ * Connecting a mailbox as a user does it, for Gmail and for Outlook alike:
+ * `rapport emulate google|graph --seed DIR` in one terminal, `rapport accounts connect
+ * gmail|outlook` in another (the browser is played by fetch), then `rapport accounts`,
+ * `rapport sync`, and the log compared with importing the same folder.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -50,17 +51,41 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
 const exited = (child: ChildProcess) =>
   new Promise<number>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.on('exit', (code) => resolve(code ?? 1))));
 
-describe('rapport emulate google, accounts connect gmail, accounts, sync', () => {
+/** What differs between the two providers, as a user meets it. */
+const PROVIDERS = [
+  {
+    provider: 'gmail',
+    emulate: 'google',
+    emulatorReady: /RAPPORT_GOOGLE_API_URL=(\S+)/,
+    consentPage: /(http:\S+o\/oauth2\/v2\/auth\S+)/,
+    env: (url: string): Record<string, string> => ({
+      RAPPORT_GOOGLE_API_URL: url, RAPPORT_GOOGLE_CLIENT_ID: 'rapport-test', RAPPORT_GOOGLE_CLIENT_SECRET: 'rapport-test-secret',
+    }),
+  },
+  {
+    provider: 'outlook',
+    emulate: 'graph',
+    emulatorReady: /RAPPORT_GRAPH_URL=(\S+)/,
+    // The emulator's sign-in page, on the plain-HTTP address it answers at.
+    consentPage: /(http:\S+\/common\/oauth2\/v2\.0\/authorize\S+)/,
+    env: (url: string): Record<string, string> => ({
+      RAPPORT_GRAPH_URL: url, RAPPORT_MICROSOFT_AUTHORITY: `${url}common`,
+      RAPPORT_MICROSOFT_CLIENT_ID: 'rapport-test', RAPPORT_MICROSOFT_CLIENT_SECRET: 'rapport-test-secret',
+    }),
+  },
+] as const;
+
+describe.each(PROVIDERS)('rapport emulate, accounts connect $provider, accounts, sync', ({ provider, emulate, emulatorReady, consentPage, env: providerEnv }) => {
   let emulator: ChildProcess;
   let env: Record<string, string>;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-gmail-cli-'));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `rapport-${provider}-cli-`));
 
   beforeAll(async () => {
     const emulatorPort = await freePort();
     const started = await startRapport(
-      ['emulate', 'google', '--port', String(emulatorPort), '--seed', SEED, '--user', USER],
+      ['emulate', emulate, '--port', String(emulatorPort), '--seed', SEED, '--user', USER],
       {},
-      /RAPPORT_GOOGLE_API_URL=(\S+)/,
+      emulatorReady,
     );
     emulator = started.child;
     // Windows wide enough that the fixtures (March 2026) stay inside them whatever today is.
@@ -71,11 +96,9 @@ describe('rapport emulate google, accounts connect gmail, accounts, sync', () =>
       RAPPORT_CONFIG: configFile,
       REDIS_URL: TEST_REDIS_URL,
       DATABASE_URL: '',
-      RAPPORT_QUEUE_PREFIX: `test-gcli-${randomBytes(5).toString('hex')}`,
+      RAPPORT_QUEUE_PREFIX: `test-${provider}-cli-${randomBytes(5).toString('hex')}`,
       RAPPORT_ME: `${USER},alex@gmail.com`,
-      RAPPORT_GOOGLE_API_URL: started.match[1]!,
-      RAPPORT_GOOGLE_CLIENT_ID: 'rapport-test',
-      RAPPORT_GOOGLE_CLIENT_SECRET: 'rapport-test-secret',
+      ...providerEnv(started.match[1]!),
       RAPPORT_HTTP_PORT: String(await freePort()),
     };
   });
@@ -84,7 +107,7 @@ describe('rapport emulate google, accounts connect gmail, accounts, sync', () =>
   });
 
   it('connect prints the consent URL, takes the browser back, stores the account and syncs it', async () => {
-    const connect = await startRapport(['accounts', 'connect', 'gmail', '--no-open'], env, /(http:\S+o\/oauth2\/v2\/auth\S+)/);
+    const connect = await startRapport(['accounts', 'connect', provider, '--no-open'], env, consentPage);
     const page = await fetch(connect.match[1]!); // follows the redirect to rapport's callback
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(`${USER} is connected`);
@@ -99,15 +122,15 @@ describe('rapport emulate google, accounts connect gmail, accounts, sync', () =>
     expect(listed.code).toBe(0);
     const accounts = JSON.parse(listed.stdout) as Record<string, unknown>[];
     expect(accounts).toHaveLength(1);
-    expect(accounts[0]).toMatchObject({ provider: 'gmail', address: USER, status: 'active', messages: 9, meetings: 1 });
+    expect(accounts[0]).toMatchObject({ provider, address: USER, status: 'active', messages: 9, meetings: 1 });
     expect(listed.stdout).not.toMatch(/token|refresh/i);
     const table = await run(['accounts'], env);
-    expect(table.stdout).toMatch(new RegExp(`gmail\\s+${USER.replace('.', '\\.')}\\s+active`));
+    expect(table.stdout).toMatch(new RegExp(`${provider}\\s+${USER.replace('.', '\\.')}\\s+active`));
   });
 
   it('the log equals the one a file import of the same folder gives', async () => {
     const synced = JSON.parse((await run(['contacts', '--json'], env)).stdout) as { contacts: Record<string, unknown>[] };
-    const importDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-gmail-cli-import-'));
+    const importDir = fs.mkdtempSync(path.join(os.tmpdir(), `rapport-${provider}-cli-import-`));
     const importEnv = { ...env, RAPPORT_DATA_DIR: importDir };
     expect((await run(['import', SEED], importEnv)).code).toBe(0);
     const imported = JSON.parse((await run(['contacts', '--json'], importEnv)).stdout) as { contacts: Record<string, unknown>[] };

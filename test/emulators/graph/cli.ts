@@ -1,5 +1,5 @@
 /**
- * Starting the emulator by hand (`rapport emulate outlook --port N --seed DIR`): start,
+ * Starting the emulator by hand (`rapport emulate graph --port N --seed DIR`): start,
  * seed, issue a refresh token, and print how to point rapport at it.
  */
 import { mostFrequentSender, readSeedFolder } from '../google/seed.ts';

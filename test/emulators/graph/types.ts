@@ -1,6 +1,6 @@
 /**
  * The public shape of the Microsoft Graph emulator: options, the control API that tests,
- * the benchmark and `rapport emulate outlook` drive, and the event input. The other
+ * the benchmark and `rapport emulate graph` drive, and the event input. The other
  * modules implement it. Fault rules are the Google emulator's.
  */
 import type { FaultRule } from '../google/types.ts';
