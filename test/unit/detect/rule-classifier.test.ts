@@ -170,3 +170,13 @@ describe('RuleClassifier: Polish', () => {
     expect(labelsOf('Super. Jestesmy umowieni.', { isReply: true })).toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: introductions and nudges', () => {
+  it('does not take introducing oneself to a new colleague for asking to be introduced', () => {
+    expect(labelsOf('I would like to introduce myself to you, as we will be working together on the move.', { isInternal: true })).not.toContain('outreach_request');
+  });
+
+  it('knows a check that one\'s own earlier message arrived', () => {
+    expect(labelsOf('I hope you received my earlier email about the internship; I sent it from another account.')).toContain('follow_up');
+  });
+});
