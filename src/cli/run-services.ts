@@ -3,6 +3,8 @@ import type { QueueApp } from '../main.ts';
 import { createWebLogin, webLoginHint } from '../http/web-login.ts';
 import { buildHttpServer } from '../http/server.ts';
 import { InvalidInputError } from '../core/errors.ts';
+import { describeError } from '../observability/log-safety.ts';
+import { logger } from '../observability/logger.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import { deliveryOnWritten, scheduleDelivery, startDeliverService } from '../workers/deliver-service.ts';
 import type { WrittenChange } from '../workers/ingest-worker.ts';
@@ -78,7 +80,7 @@ export async function startWorkers(
   const stopRestoring = restoreAfterReconnect(
     app.redis,
     async () => void (await Promise.all(restores.map((restore) => restore()))),
-    (err) => process.stderr.write(`rapport: could not queue due work again after Redis came back: ${err.message}\n`),
+    (err) => logger('worker').error({ err: describeError(err) }, 'could not queue due work again after Redis came back'),
   );
   return {
     close: async () => {
