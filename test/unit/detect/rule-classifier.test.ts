@@ -180,3 +180,14 @@ describe('RuleClassifier: introductions and nudges', () => {
     expect(labelsOf('I hope you received my earlier email about the internship; I sent it from another account.')).toContain('follow_up');
   });
 });
+
+describe('RuleClassifier: more thanks, fewer plans', () => {
+  it('knows thanks for arranging something and thanks in Polish', () => {
+    expect(labelsOf('Many thanks for helping get this organized.')).toContain('thank_you');
+    expect(labelsOf('Bardzo dziekuje za podeslana literature.')).toContain('thank_you');
+  });
+
+  it('does not read coming back from a trip as accepting a meeting', () => {
+    expect(labelsOf('I am in London now and I shall come back next week. Please give me a call about it.')).not.toContain('scheduling');
+  });
+});
