@@ -1,10 +1,14 @@
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/load-config.ts';
+import { loadDetectConfig } from '../../src/config/load-detect-config.ts';
+import { RuleClassifier } from '../../src/detect/rule-classifier.ts';
 import { createDraft } from '../../src/store/draft-repository.ts';
 import { approveDraft } from '../../src/approval/approval-actions.ts';
 import type { SecretBox } from '../../src/store/secret-box.ts';
+import { deliveryOnWritten } from '../../src/workers/deliver-service.ts';
 import { processDeliverJob, type DeliverDeps } from '../../src/workers/deliver-worker.ts';
+import { processSyncJob } from '../../src/workers/sync-worker.ts';
 import { connectRedis } from '../../src/workers/redis-connection.ts';
 import { startGraphEmulator, type EmulatedGraphMessage, type GraphEmulator } from '../emulators/graph/index.ts';
 import { draftNow, NO_QUEUE } from '../helpers/deliver-fixtures.ts';
@@ -145,7 +149,7 @@ describe('delivering approved drafts through Outlook', () => {
     expect(copiesOf(waiting.rfcMessageId)).toMatchObject([{ folder: 'sentitems', isDraft: false }]);
   });
 
-  it('to the mailbox: one draft in Outlook Drafts, in the conversation, and a retry adds none', async () => {
+  it('to the mailbox: one draft in Outlook Drafts, in the conversation, a retry adds none, and the user\'s own send completes it', async () => {
     const { draft, inbound } = await approvedReply('mailbox', 'mailbox');
     const sendsBefore = accepted(SEND);
 
@@ -162,5 +166,23 @@ describe('delivering approved drafts through Outlook', () => {
     await run(draft.id);
     expect(copiesOf(placed.rfcMessageId)).toHaveLength(1);
     expect(accepted(SEND)).toBe(sendsBefore);
+
+    // The user sends it from Outlook; the next mail sync sees it in Sent Items.
+    const mailSync = () =>
+      processSyncJob(
+        { ...deps, classifier: new RuleClassifier(loadDetectConfig()), onWritten: deliveryOnWritten(store.db) },
+        { name: 'mail', data: { accountId }, updateProgress: async () => undefined },
+      );
+    await mailSync();
+    expect((await draftNow(store.db, draft.id)).deliveredAt).toBeNull();
+    const usersOutlook = await fetch(new URL(`v1.0/me/messages/${copy!.immutableId}/send`, emulator.url), {
+      method: 'POST', headers: { authorization: `Bearer ${emulator.issueAccessToken(USER)}` },
+    });
+    expect(usersOutlook.status).toBe(202);
+    await mailSync();
+    const sent = await draftNow(store.db, draft.id);
+    expect(sent).toMatchObject({ status: 'delivered' });
+    expect(sent.deliveredAt).toBeInstanceOf(Date);
+    expect(copiesOf(sent.rfcMessageId)).toMatchObject([{ folder: 'sentitems', isDraft: false }]);
   });
 });
