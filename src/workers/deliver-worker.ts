@@ -20,7 +20,9 @@ import { claimDelivery, releaseDelivery, renewDeliveryLease, returnToApproved, t
 import { getDraft, moveDraft, type DraftRecord } from '../store/draft-repository.ts';
 import type { AccountSessionDeps } from './account-session.ts';
 import { sendingAccount } from './deliver-account.ts';
-import { openDeliveryMailbox, type ProviderCopy } from './delivery-mailbox.ts';
+import type { DeliveryMailbox, ProviderCopy } from './delivery-mailbox.ts';
+import { gmailDeliveryMailbox } from './gmail-delivery-mailbox.ts';
+import { outlookDeliveryMailbox } from './outlook-delivery-mailbox.ts';
 import type { DeliverJobData, DeliverJobResult } from './queue-map.ts';
 
 export interface DeliverDeps extends AccountSessionDeps {
@@ -88,6 +90,17 @@ async function deliverClaimed(deps: DeliverDeps, account: AccountRow, claim: Del
   } catch (err) {
     throw await recordFailure(deps, account, claim, err, progress);
   }
+}
+
+/**
+ * The account's mailbox for delivery. Sessions make one attempt per call: a
+ * rate-limited send goes back to `approved` and BullMQ tries it later, rather than the
+ * worker sleeping on the provider's back-off while it holds the lease.
+ */
+function openDeliveryMailbox(deps: AccountSessionDeps, account: AccountRow): DeliveryMailbox {
+  const oneAttempt = { ...deps, callPolicy: { ...deps.callPolicy, maxAttempts: 1 } };
+  if (account.provider === 'outlook') return outlookDeliveryMailbox(oneAttempt, account);
+  return gmailDeliveryMailbox(oneAttempt, account);
 }
 
 /** Before the one call that cannot be undone: still ours? (A worker stalled past its lease is not.) */

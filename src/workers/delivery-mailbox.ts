@@ -1,8 +1,4 @@
-import type { AccountRow } from '../store/account-repository.ts';
 import type { DraftRecord } from '../store/draft-repository.ts';
-import { gmailDeliveryMailbox } from './gmail-delivery-mailbox.ts';
-import { outlookDeliveryMailbox } from './outlook-delivery-mailbox.ts';
-import type { AccountSessionDeps } from './account-session.ts';
 
 /** A copy of the message at the provider: sent, or waiting in the Drafts folder. */
 export interface ProviderCopy {
@@ -26,15 +22,4 @@ export interface DeliveryMailbox {
   findCopy(draft: DraftRecord): Promise<ProviderCopy | null>;
   /** Step 3: send `raw` (one attempt, never retried blindly), or put it in Drafts, in the thread it answers. */
   placeCopy(draft: DraftRecord, raw: Buffer): Promise<ProviderCopy>;
-}
-
-/**
- * The account's mailbox for delivery. Sessions make one attempt per call: a
- * rate-limited send goes back to `approved` and BullMQ tries it later, rather than the
- * worker sleeping on the provider's back-off while it holds the lease.
- */
-export function openDeliveryMailbox(deps: AccountSessionDeps, account: AccountRow): DeliveryMailbox {
-  const oneAttempt = { ...deps, callPolicy: { ...deps.callPolicy, maxAttempts: 1 } };
-  if (account.provider === 'outlook') return outlookDeliveryMailbox(oneAttempt, account);
-  return gmailDeliveryMailbox(oneAttempt, account);
 }
