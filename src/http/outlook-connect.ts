@@ -5,7 +5,7 @@ import { InvalidInputError } from '../core/errors.ts';
 import { createMsalClient, exchangeOutlookCode, outlookConsentRequest } from '../integrations/outlook/outlook-auth.ts';
 import type { FastifyInstance } from 'fastify';
 import { accountOfClientState, readGraphNotifications, type GraphNotification } from '../integrations/outlook/outlook-subscriptions.ts';
-import { findAccount, saveConnectedAccount, setCalendarChannel } from '../store/account-repository.ts';
+import { findAccount, saveConnectedAccount, setPushChannel } from '../store/account-repository.ts';
 import type { TypedQueue } from '../workers/queues.ts';
 import { requestSync } from '../workers/sync-worker.ts';
 import { html } from './views/html.ts';
@@ -133,7 +133,7 @@ export function registerOutlookRoutes(app: FastifyInstance, deps: OutlookRouteDe
   const verified = async (item: GraphNotification) => {
     const accountId = accountOfClientState(item.clientState ?? '');
     const account = accountId === null ? null : await findAccount(deps.db, accountId);
-    const subscription = account?.provider === 'outlook' ? account.calendarChannel : null;
+    const subscription = account?.provider === 'outlook' ? account.pushChannel : null;
     if (!account || !subscription || subscription.id !== item.subscriptionId || !sameSecret(item.clientState ?? '', subscription.token)) return null;
     return account;
   };
@@ -159,8 +159,8 @@ export function registerOutlookRoutes(app: FastifyInstance, deps: OutlookRouteDe
       accepted += 1;
       // Removed: the next sync creates a new one. Otherwise it renews it now. Either way
       // a delta sync catches what was missed.
-      const subscription = account.calendarChannel!;
-      await setCalendarChannel(deps.db, account.id, item.lifecycleEvent === 'subscriptionRemoved' ? null : { ...subscription, expiresAt: new Date(0).toISOString() });
+      const subscription = account.pushChannel!;
+      await setPushChannel(deps.db, account.id, item.lifecycleEvent === 'subscriptionRemoved' ? null : { ...subscription, expiresAt: new Date(0).toISOString() });
       if (account.syncStatus !== 'needs_reauth') await requestSync(deps.syncQueue, deps.redis, prefix, 'mail', account.id);
     }
     return reply.code(accepted > 0 ? 202 : 403).send();

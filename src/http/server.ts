@@ -108,7 +108,7 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     const token = String(request.headers['x-goog-channel-token'] ?? '');
     const accountId = Number(/^acct=(\d+);/.exec(token)?.[1]);
     const account = Number.isInteger(accountId) ? await findAccount(deps.db, accountId) : null;
-    if (!account?.calendarChannel || !sameSecret(token, account.calendarChannel.token)) return reply.code(204).send();
+    if (!account?.pushChannel || !sameSecret(token, account.pushChannel.token)) return reply.code(204).send();
     if (request.headers['x-goog-resource-state'] === 'exists') {
       await requestSync(deps.syncQueue, deps.redis, prefix, 'calendar', account.id);
     }

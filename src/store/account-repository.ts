@@ -42,14 +42,18 @@ export interface AccountRow {
   lastSyncAt: Date | null;
   calendarSyncedAt: Date | null;
   watchExpiresAt: Date | null;
-  calendarChannel: CalendarChannel | null;
+  pushChannel: PushChannel | null;
   syncProgress: { phase: string; done: number; total: number } | null;
   messageCount: number;
   meetingCount: number;
 }
 
-/** A calendar push channel: what is needed to stop it, and when it lapses. */
-export interface CalendarChannel {
+/**
+ * The push channel the provider calls rapport on: Google Calendar's events channel, or
+ * Outlook's mail subscription. What is needed to stop or renew it, the secret its calls
+ * carry, and when it lapses.
+ */
+export interface PushChannel {
   id: string;
   resourceId: string;
   token: string;
@@ -58,7 +62,7 @@ export interface CalendarChannel {
 
 const ACCOUNT_COLUMNS = `a.id, a.provider, a.address, a.tokens_encrypted, a.granted_scopes, a.mail_cursor,
   a.calendar_cursor, a.sync_status, a.last_error, a.last_sync_at, a.calendar_synced_at, a.watch_expires_at,
-  a.calendar_channel, a.sync_progress,
+  a.push_channel, a.sync_progress,
   (select count(*) from provider_message p where p.account_id = a.id)::int as message_count,
   (select count(*) from provider_event e where e.account_id = a.id)::int as meeting_count`;
 
@@ -66,7 +70,7 @@ interface AccountDbRow {
   id: number; provider: Provider; address: string; tokens_encrypted: Uint8Array | null; granted_scopes: string[];
   mail_cursor: string | null; calendar_cursor: string | null; sync_status: SyncStatus; last_error: string | null;
   last_sync_at: Date | null; calendar_synced_at: Date | null; watch_expires_at: Date | null;
-  calendar_channel: CalendarChannel | null; sync_progress: AccountRow['syncProgress']; message_count: number; meeting_count: number;
+  push_channel: PushChannel | null; sync_progress: AccountRow['syncProgress']; message_count: number; meeting_count: number;
 }
 
 function toAccount(r: AccountDbRow): AccountRow {
@@ -76,7 +80,7 @@ function toAccount(r: AccountDbRow): AccountRow {
     grantedScopes: r.granted_scopes, mailCursor: r.mail_cursor, calendarCursor: r.calendar_cursor,
     syncStatus: r.sync_status, lastError: r.last_error, lastSyncAt: r.last_sync_at,
     calendarSyncedAt: r.calendar_synced_at, watchExpiresAt: r.watch_expires_at,
-    calendarChannel: r.calendar_channel, syncProgress: r.sync_progress,
+    pushChannel: r.push_channel, syncProgress: r.sync_progress,
     messageCount: r.message_count, meetingCount: r.meeting_count,
   };
 }
@@ -142,6 +146,6 @@ export async function setWatchExpiry(db: Queryable, accountId: number, expiresAt
   await db.query('update account set watch_expires_at = $2 where id = $1', [accountId, expiresAt]);
 }
 
-export async function setCalendarChannel(db: Queryable, accountId: number, channel: CalendarChannel | null): Promise<void> {
-  await db.query('update account set calendar_channel = $2 where id = $1', [accountId, channel === null ? null : jsonParam(channel)]);
+export async function setPushChannel(db: Queryable, accountId: number, channel: PushChannel | null): Promise<void> {
+  await db.query('update account set push_channel = $2 where id = $1', [accountId, channel === null ? null : jsonParam(channel)]);
 }

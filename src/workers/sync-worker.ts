@@ -14,7 +14,7 @@ import {
   saveCalendarCursor,
   saveMailCursor,
   setSyncProgress,
-  setCalendarChannel,
+  setPushChannel,
   setSyncStatus,
   setWatchExpiry,
   type AccountRow,
@@ -188,14 +188,14 @@ async function renewOutlookSubscription(deps: SyncDeps, account: AccountRow, ses
   const base = deps.config.http.publicUrl;
   if (!base) return;
   const microsoft = deps.config.microsoft;
-  const next = await ensureMailSubscription(session, account.id, account.calendarChannel, {
+  const next = await ensureMailSubscription(session, account.id, account.pushChannel, {
     notificationUrl: new URL('/webhooks/outlook', base).toString(),
     lifecycleUrl: new URL('/webhooks/outlook/lifecycle', base).toString(),
     minutes: microsoft.subscriptionMinutes,
     renewBeforeMinutes: microsoft.renewBeforeMinutes,
     now,
   });
-  if (next !== account.calendarChannel) await setCalendarChannel(deps.db, account.id, next);
+  if (next !== account.pushChannel) await setPushChannel(deps.db, account.id, next);
 }
 
 /** Outlook's calendar: calendarView delta over the same window as Google's. */
@@ -214,12 +214,12 @@ async function syncOutlookEvents(deps: SyncDeps, account: AccountRow, session: O
  */
 async function renewCalendarChannel(deps: SyncDeps, account: AccountRow, session: GoogleSession, now: Date): Promise<void> {
   const base = deps.config.http.publicUrl;
-  const old = account.calendarChannel;
+  const old = account.pushChannel;
   if (!base || (old && Date.parse(old.expiresAt) - now.getTime() > 86_400_000)) return;
   const token = `acct=${account.id};${randomBytes(16).toString('hex')}`;
   const address = new URL('/webhooks/google-calendar', base).toString();
   const channel = await openCalendarChannel(session, address, randomUUID(), token);
-  await setCalendarChannel(deps.db, account.id, channel);
+  await setPushChannel(deps.db, account.id, channel);
   if (old) await stopCalendarChannel(session, old).catch(() => undefined);
 }
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/load-config.ts';
 import { beginOutlookConnect } from '../../src/http/outlook-connect.ts';
 import { buildHttpServer } from '../../src/http/server.ts';
-import { findAccount, setCalendarChannel } from '../../src/store/account-repository.ts';
+import { findAccount, setPushChannel } from '../../src/store/account-repository.ts';
 import { allHeldProviderIds } from '../../src/store/provider-message-repository.ts';
 import { openSecretBox } from '../../src/store/secret-box.ts';
 import { connectRedis } from '../../src/workers/redis-connection.ts';
@@ -79,8 +79,8 @@ describe('connecting an Outlook account, and its change notifications', () => {
     // Sealed: no token (JWT or refresh token) readable in the stored bytes.
     expect(account!.tokensSealed!.toString('latin1')).not.toMatch(/eyJ|secret|RefreshToken/);
     await until(async () => (await held()).length === 1);
-    await until(async () => (await findAccount(store.db, accountId))?.calendarChannel !== null);
-    const subscription = (await findAccount(store.db, accountId))!.calendarChannel!;
+    await until(async () => (await findAccount(store.db, accountId))?.pushChannel !== null);
+    const subscription = (await findAccount(store.db, accountId))!.pushChannel!;
     expect(subscription.token).toMatch(new RegExp(`^acct=${accountId};`));
   });
 
@@ -101,7 +101,7 @@ describe('connecting an Outlook account, and its change notifications', () => {
     expect(echo.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await echo.text()).toBe('Validation: token 1');
 
-    const subscription = (await findAccount(store.db, accountId))!.calendarChannel!;
+    const subscription = (await findAccount(store.db, accountId))!.pushChannel!;
     const forged = await fetch(`${base}/webhooks/outlook`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -114,21 +114,21 @@ describe('connecting an Outlook account, and its change notifications', () => {
   });
 
   it('re-creates the subscription after subscriptionRemoved, and renews it before it lapses', async () => {
-    const old = (await findAccount(store.db, accountId))!.calendarChannel!;
+    const old = (await findAccount(store.db, accountId))!.pushChannel!;
     await emulator.fireLifecycle(USER, 'subscriptionRemoved');
     await until(async () => {
-      const current = (await findAccount(store.db, accountId))!.calendarChannel;
+      const current = (await findAccount(store.db, accountId))!.pushChannel;
       return current !== null && current.id !== old.id;
     });
     insert('fourth');
     await until(async () => (await held()).join() === expectedIds().join());
 
-    const current = (await findAccount(store.db, accountId))!.calendarChannel!;
-    await setCalendarChannel(store.db, accountId, { ...current, expiresAt: new Date(now.getTime() + 60_000).toISOString() });
+    const current = (await findAccount(store.db, accountId))!.pushChannel!;
+    await setPushChannel(store.db, accountId, { ...current, expiresAt: new Date(now.getTime() + 60_000).toISOString() });
     const before = emulator.requestLog.length;
     await runAccountSync(service, accountId);
     expect(emulator.requestLog.slice(before).some((r) => r.method === 'PATCH' && r.path.includes('/subscriptions/'))).toBe(true);
-    const renewed = (await findAccount(store.db, accountId))!.calendarChannel!;
+    const renewed = (await findAccount(store.db, accountId))!.pushChannel!;
     expect(renewed.id).toBe(current.id);
     expect(Date.parse(renewed.expiresAt)).toBeGreaterThan(now.getTime() + 86_400_000);
   });
