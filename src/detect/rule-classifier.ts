@@ -43,7 +43,7 @@ export class RuleClassifier implements MessageClassifier {
     const scores = {} as Record<Label, number>;
     for (const label of LABELS) {
       const all = [...hits[label], ...contextSignals(label, view)];
-      const misses = this.negatives(label, all, input, parts);
+      const misses = all.length > 0 ? this.negatives(label, all, input, parts) : [];
       let score = gate(label, all, input, parts, this.config) ? noisyOr(all) - sum(misses) : 0;
       // Between colleagues a request is usually work, not networking: ask for more evidence.
       if (label === 'outreach_request' && input.isInternal) score *= INTERNAL_REQUEST_FACTOR;
