@@ -41,7 +41,7 @@ export function contextSignals(label: Label, view: ContextView): SignalRule[] {
     case 'scheduling':
       return schedulingContext(view);
     case 'outreach_reply':
-      return replyContext(view);
+      return [...replyContext(view), ...redirectContext(view)];
     case 'referral':
       // Passing someone's request to meet on to a colleague refers it to them.
       return view.parts.isForward && isOutreachRequest(answeredOf(view), view.config)
@@ -89,6 +89,17 @@ function replyContext(view: ContextView): SignalRule[] {
   const answered = parts.quoted.slice(0, ANSWERED_CHARS);
   const asked = config.signals.outreach_request.some((r) => REQUEST_SIGNALS.has(r.name) && r.pattern.test(answered));
   return asked ? withNextStep(0.35) : [];
+}
+
+// Referral phrasings that speak to the person who asked ("call X", "I forwarded your resume").
+const REDIRECTS = new Set(['talk_to_person', 'please_contact', 'forwarded_to', 'gives_contact', 'referred_person']);
+
+/** Sending someone on to another person about their career, or saying their resume went on, answers them. */
+function redirectContext({ input, parts, config, hits }: ContextView): SignalRule[] {
+  if (input.isInternal || !hits.referral.some((r) => REDIRECTS.has(r.name))) return [];
+  // About the asker's career (their resume, visit, a reference), not a question of work.
+  const topics = config.context?.networking_topic ?? [];
+  return topics.some((r) => r.pattern.test(parts.newText)) ? [structural('redirects_request', 0.5)] : [];
 }
 
 function answeredOf(view: ContextView): string {

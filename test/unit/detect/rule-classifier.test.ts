@@ -191,3 +191,16 @@ describe('RuleClassifier: more thanks, fewer plans', () => {
     expect(labelsOf('I am in London now and I shall come back next week. Please give me a call about it.')).not.toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: redirects answer a networking request', () => {
+  it('reads sending the asker on about their resume or visit as a reply', () => {
+    expect(labelsOf('Thanks. It makes sense to call Christie and explain the objectives of your visit.', { isReply: true }))
+      .toEqual(expect.arrayContaining(['outreach_reply', 'referral']));
+  });
+
+  it('does not read a redirect about a database login as a networking reply', () => {
+    const labels = labelsOf('You will need to speak with David Kilgore at the help desk about access.', { isReply: true });
+    expect(labels).toContain('referral');
+    expect(labels).not.toContain('outreach_reply');
+  });
+});
