@@ -1,4 +1,5 @@
 import type { gmail_v1 } from 'googleapis';
+import { fetchInBatches } from '../fetch-in-batches.ts';
 import { isNotFound } from './google-call.ts';
 import type { GoogleSession } from './google-session.ts';
 
@@ -216,61 +217,17 @@ async function fetchAndStore(
   alreadyDone: number,
   total: number,
 ): Promise<number> {
-  const batchSize = options.storeBatch ?? 50;
   const skipLabels = skippedCategoryLabels(options);
-  const limit = concurrencyLimit(options.concurrency);
-  const fetches: Promise<FetchedMessage | null>[] = [];
-  // Fetching runs up to two batches ahead of writing, so requests flow without a pause
-  // at batch boundaries while memory stays at a few batches of messages.
-  const launchUpTo = (end: number) => {
-    while (fetches.length < Math.min(end, ids.length)) {
-      const id = ids[fetches.length]!;
-      const fetch = limit(() => fetchRaw(session, id));
-      fetch.catch(() => undefined); // reported when its batch is awaited
-      fetches.push(fetch);
-    }
-  };
   let done = alreadyDone;
   let stored = 0;
-  for (let start = 0; start < ids.length; start += batchSize) {
-    launchUpTo(start + 3 * batchSize);
-    const results = await Promise.all(fetches.slice(start, start + batchSize));
-    const keep = results.filter(
-      (m): m is FetchedMessage => m !== null && !m.labelIds.some((l) => EXCLUDED_LABELS.has(l) || skipLabels.has(l)),
-    );
+  await fetchInBatches(ids, { batchSize: options.storeBatch ?? 50, concurrency: options.concurrency }, (id) => fetchRaw(session, id), async (fetched, batchLength) => {
+    const keep = fetched.filter((m) => !m.labelIds.some((l) => EXCLUDED_LABELS.has(l) || skipLabels.has(l)));
     await sink.store(keep);
-    // Written: let go of the bytes.
-    for (let i = start; i < Math.min(start + batchSize, ids.length); i++) fetches[i] = DONE;
     stored += keep.length;
-    done += results.length;
+    done += batchLength;
     await sink.progress({ phase: 'fetching', done, total });
-  }
+  });
   return stored;
-}
-
-const DONE: Promise<null> = Promise.resolve(null);
-
-/** Runs at most `max` of the given tasks at once, in the order they were given. */
-function concurrencyLimit(max: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const queue: (() => void)[] = [];
-  const next = () => {
-    if (running >= max || queue.length === 0) return;
-    running += 1;
-    queue.shift()!();
-  };
-  return (task) =>
-    new Promise((resolve, reject) => {
-      queue.push(() => {
-        task()
-          .then(resolve, reject)
-          .finally(() => {
-            running -= 1;
-            next();
-          });
-      });
-      next();
-    });
 }
 
 async function fetchRaw(session: GoogleSession, id: string): Promise<FetchedMessage | null> {

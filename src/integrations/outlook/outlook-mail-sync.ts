@@ -1,4 +1,5 @@
 import { ResponseType } from '@microsoft/microsoft-graph-client';
+import { fetchInBatches } from '../fetch-in-batches.ts';
 import type { FetchedMessage, MailSink } from '../google/gmail-mail-sync.ts';
 import { isNotFound, isSyncStateGone } from './graph-call.ts';
 import type { OutlookSession } from './outlook-session.ts';
@@ -189,9 +190,9 @@ async function partialSync(
 }
 
 /**
- * Fetches each message's MIME (`$value`) with bounded concurrency and stores them in
- * batches, in the order given (newest first for a full sync). A message gone since it
- * was listed is skipped.
+ * Fetches each message's MIME (`$value`) with bounded concurrency, ahead of writing, and
+ * stores them in batches, in the order given (newest first for a full sync). A message
+ * gone since it was listed is skipped.
  */
 async function fetchAndStore(
   session: OutlookSession,
@@ -201,18 +202,14 @@ async function fetchAndStore(
   alreadyDone: number,
   total: number,
 ): Promise<number> {
-  const batchSize = options.storeBatch ?? 50;
   let done = alreadyDone;
   let stored = 0;
-  for (let start = 0; start < messages.length; start += batchSize) {
-    const batch = messages.slice(start, start + batchSize);
-    const results = await mapLimited(batch, options.concurrency, (m) => fetchMessage(session, m));
-    const keep = results.filter((m): m is FetchedMessage => m !== null);
-    await sink.store(keep);
-    stored += keep.length;
-    done += batch.length;
+  await fetchInBatches(messages, { batchSize: options.storeBatch ?? 50, concurrency: options.concurrency }, (m) => fetchMessage(session, m), async (fetched, batchLength) => {
+    await sink.store(fetched);
+    stored += fetched.length;
+    done += batchLength;
     await sink.progress({ phase: 'fetching', done, total });
-  }
+  });
   return stored;
 }
 
@@ -237,18 +234,4 @@ async function fetchMessage(session: OutlookSession, listed: Listed & { folder: 
     if (isNotFound(err)) return null;
     throw err;
   }
-}
-
-/** Maps with at most `limit` calls at once, keeping the order. */
-async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
