@@ -205,6 +205,7 @@ interface RunResult {
   messages: number;
   accounts: AccountResult[];
   failed: string[];
+  retried: string[];
   lost: number;
   duplicated: number;
   ingestFailures: number;
@@ -264,6 +265,8 @@ async function runOnce(opts: Options, processes: number): Promise<RunResult> {
     );
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
+      // Node flags for the workers only (e.g. --max-old-space-size=160), to see what bounds their memory.
+      ...(process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {}),
       HOME: os.homedir(),
       RAPPORT_DATA_DIR: tmp,
       RAPPORT_CONFIG: configFile,
@@ -319,7 +322,15 @@ async function runOnce(opts: Options, processes: number): Promise<RunResult> {
       if (!activeAt.has(jobId)) activeAt.set(jobId, performance.now());
     });
     events.on('progress', ({ jobId, data }) => {
-      if (mailJob.has(jobId) && typeof data === 'object' && data !== null) progress.set(jobId, (data as { done: number }).done);
+      // Only the fetching phase counts messages stored; listing counts ids found.
+      const update = data as { phase?: string; done?: number } | null;
+      if (mailJob.has(jobId) && update?.phase === 'fetching' && typeof update.done === 'number') progress.set(jobId, update.done);
+    });
+    // A failed attempt that will be retried moves the job to delayed; its reason stays on the job.
+    const retried: string[] = [];
+    events.on('delayed', ({ jobId }) => {
+      if (!pendingJobs.has(jobId)) return;
+      void queue.getJob(jobId).then((job) => retried.push(`${jobId} (attempt ${job?.attemptsMade ?? '?'}): ${job?.failedReason ?? 'no reason kept'}`));
     });
     events.on('completed', ({ jobId }) => {
       if (!pendingJobs.has(jobId)) return;
@@ -432,6 +443,7 @@ async function runOnce(opts: Options, processes: number): Promise<RunResult> {
       messages: total,
       accounts: results,
       failed,
+      retried,
       lost,
       duplicated,
       ingestFailures: failures!.n,
@@ -476,7 +488,7 @@ function report(opts: Options, runs: RunResult[]): void {
   console.log(
     `${opts.accounts} accounts (${runs[0]?.accounts.filter((a) => a.provider === 'gmail').length} Gmail, ${runs[0]?.accounts.filter((a) => a.provider === 'outlook').length} Outlook) × ${opts.messagesPerAccount} messages; ` +
       `time scaled ×${opts.scale}: per account at most ≈ ${gmailPerAccount.toFixed(0)} msg/s on Gmail (5 units a message), ≈ ${graphPerAccount.toFixed(0)} requests/s on Graph` +
-      `; worker --concurrency ${opts.concurrency ?? 'default'}`,
+      `; worker --concurrency ${opts.concurrency ?? 'default'}${process.env.BENCH_WORKER_NODE_OPTIONS ? `, NODE_OPTIONS ${process.env.BENCH_WORKER_NODE_OPTIONS}` : ''}`,
   );
   line('', ...runs.map((r) => `${r.processes} worker process${r.processes > 1 ? 'es' : ''}`));
   line('time to the last account', ...runs.map((r) => `${r.seconds.toFixed(1)} s`));
@@ -487,7 +499,7 @@ function report(opts: Options, runs: RunResult[]): void {
   line('account rate: median', ...runs.map((r) => `${median(r.accounts.map((a) => a.rate)).toFixed(1)} msg/s`));
   line('account rate: slowest, fastest', ...runs.map((r) => `${Math.min(...r.accounts.map((a) => a.rate)).toFixed(1)}, ${Math.max(...r.accounts.map((a) => a.rate)).toFixed(1)} msg/s`));
   line('fairness (slowest / median)', ...runs.map((r) => fairness(r).toFixed(2)));
-  line('one mail sync runs (median, max)', ...runs.map((r) => `${median(r.accounts.map((a) => a.ran)).toFixed(1)} s, ${Math.max(...r.accounts.map((a) => a.ran)).toFixed(1)} s`));
+  line('mail sync, taken to done (med, max)', ...runs.map((r) => `${median(r.accounts.map((a) => a.ran)).toFixed(1)} s, ${Math.max(...r.accounts.map((a) => a.ran)).toFixed(1)} s`));
   line('mail syncs at once (average)', ...runs.map((r) => (r.accounts.reduce((s, a) => s + a.ran, 0) / r.seconds).toFixed(1)));
   line('worker RSS idle, before the syncs', ...runs.map((r) => r.workers.map((w) => mb(w.idleRss)).join(', ')));
   line('worker peak RSS (VmHWM)', ...runs.map((r) => r.workers.map((w) => mb(w.hwm)).join(', ')));
@@ -501,7 +513,16 @@ function report(opts: Options, runs: RunResult[]): void {
   line('requests (429s): Google', ...runs.map((r) => `${r.emulators.google!.requests} (${r.emulators.google!.refused}), ${r.emulators.google!.units} units`));
   line('requests (429s): Graph', ...runs.map((r) => `${r.emulators.graph!.requests} (${r.emulators.graph!.refused}), ≤ ${r.emulators.graph!.maxConcurrent} in flight`));
   line('lost / duplicated / unreadable', ...runs.map((r) => `${r.lost} / ${r.duplicated} / ${r.ingestFailures}`));
-  for (const r of runs) for (const f of r.failed) console.log(`  failed (${r.processes} p): ${f}`);
+  line('sync attempts retried', ...runs.map((r) => String(r.retried.length)));
+  for (const r of runs) {
+    for (const f of r.failed) console.log(`  failed (${r.processes} p): ${f}`);
+    const reasons = new Map<string, number>();
+    for (const x of r.retried) {
+      const reason = x.replace(/^[^:]*: /, '').slice(0, 160);
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    }
+    for (const [reason, n] of reasons) console.log(`  retried ×${n} (${r.processes} p): ${reason}`);
+  }
 
   console.log('against the targets:');
   const one = runs.find((r) => r.processes === 1);
