@@ -204,3 +204,11 @@ describe('RuleClassifier: redirects answer a networking request', () => {
     expect(labels).not.toContain('outreach_reply');
   });
 });
+
+describe('RuleClassifier: meeting details', () => {
+  it('knows a request for a dinner\'s details, a room, and an offer to set up a meeting with someone named', () => {
+    expect(labelsOf('Please let me know the details of the dinner after the seminar.')).toContain('scheduling');
+    expect(labelsOf('The review will be in conference room EB49C1.', { isReply: true })).toContain('scheduling');
+    expect(labelsOf('I shall be glad to help to arrange a meeting with Prof. Ikenberry.')).toContain('referral');
+  });
+});
