@@ -7,6 +7,7 @@ import type { OutlookTokens } from '../integrations/outlook/outlook-auth.ts';
 import { DEFAULT_GRAPH_CALL_POLICY } from '../integrations/outlook/graph-call.ts';
 import type { InFlightGate } from '../integrations/outlook/graph-client.ts';
 import { openOutlookSession, type OutlookSession } from '../integrations/outlook/outlook-session.ts';
+import { observeQuotaWait } from '../observability/metrics.ts';
 import { saveAccountTokens, type AccountRow } from '../store/account-repository.ts';
 import type { Database } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
@@ -77,7 +78,9 @@ function outlookRequestGate(deps: AccountSessionDeps, accountId: number): InFlig
   return {
     run: (task) =>
       inFlight.run(async () => {
+        const waitFrom = Date.now();
         await pace.take(1);
+        observeQuotaWait('outlook', 'quota', Date.now() - waitFrom);
         return task();
       }),
   };
