@@ -54,8 +54,9 @@ export function contextSignals(label: Label, view: ContextView): SignalRule[] {
 
 /** An FYI forward of a meeting's details, or a short answer to a proposed time. */
 function schedulingContext({ input, parts, config }: ContextView): SignalRule[] {
+  if (!parts.quoted || parts.newText.length > 2 * SHORT_NOTE_CHARS) return [];
   const note = parts.newText.replace(/\s+/g, ' ').trim();
-  if (note.length > SHORT_NOTE_CHARS || !parts.quoted) return [];
+  if (note.length > SHORT_NOTE_CHARS) return [];
   // "FYI" passes the meeting on; a note that asks something is about something else.
   const signal = parts.isForward
     ? /\?|\bplease\b/i.test(note) ? null : structural('forwards_scheduling', 0.55)
@@ -67,9 +68,18 @@ function schedulingContext({ input, parts, config }: ContextView): SignalRule[] 
 
 /** The quoted text proposes or discusses a specific meeting time, and is not an announcement. */
 function proposesTime(text: string, config: DetectConfig): boolean {
-  const fired = config.signals.scheduling.filter((r) => r.scope === 'new' && r.pattern.test(text));
-  const against = (config.negatives.scheduling ?? []).filter((r) => r.pattern.test(text));
-  return fired.length > 0 && against.length === 0 && noisyOr(fired) >= config.thresholds.scheduling;
+  if ((config.negatives.scheduling ?? []).some((r) => r.pattern.test(text))) return false;
+  return reaches(config.signals.scheduling, text, config.thresholds.scheduling);
+}
+
+/** Whether the phrases that match `text` add up to `threshold`, reading no more of them than needed. */
+function reaches(rules: readonly SignalRule[], text: string, threshold: number): boolean {
+  let missing = 1;
+  for (const rule of rules) {
+    if (rule.scope === 'new' && rule.pattern.test(text)) missing *= 1 - rule.weight;
+    if (1 - missing >= threshold) return true;
+  }
+  return false;
 }
 
 /** A reply to a networking request, more certainly so when it also proposes a next step. */

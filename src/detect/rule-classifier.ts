@@ -83,7 +83,7 @@ interface ReadableParts extends BodyParts {
 }
 
 function readableParts(input: DetectInput): ReadableParts {
-  const parts = splitBody(input.text.length > 4 * MAX_TEXT ? input.text.slice(0, 4 * MAX_TEXT) : input.text);
+  const parts = splitBody(input.text.length > 2 * MAX_TEXT ? input.text.slice(0, 2 * MAX_TEXT) : input.text);
   const newText = parts.newText.slice(0, MAX_TEXT);
   const quoted = parts.quoted.slice(0, MAX_TEXT);
   return {
