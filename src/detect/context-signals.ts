@@ -102,7 +102,7 @@ function replyContext(view: ContextView): SignalRule[] {
 }
 
 // Referral phrasings that speak to the person who asked ("call X", "I forwarded your resume").
-const REDIRECTS = new Set(['talk_to_person', 'please_contact', 'forwarded_to', 'gives_contact', 'referred_person']);
+const REDIRECTS = new Set(['talk_to_person', 'please_contact', 'forwarded_to', 'gives_contact', 'referred_person', 'contact_directly']);
 
 /** Sending someone on to another person about their career, or saying their resume went on, answers them. */
 function redirectContext({ input, parts, config, hits }: ContextView): SignalRule[] {
@@ -126,6 +126,7 @@ function isOutreachRequest(text: string, config: ContextView['config']): boolean
 
 // Thanks that only acknowledge a message or an invitation are not thanks for help given.
 const ACKNOWLEDGES = /\bthank(s| you)( very much| so much)? for (the|your) (invitation|message|e-?mail|note|update|keeping me in mind)\b/i;
+const ACKNOWLEDGING_OPENER = /^(ok(ay)?|fine|noted|sounds good|understood)\b/i;
 // After the thanks, the writer gets on with something else: a plan, an answer, a request.
 const MOVES_ON = /\b(i|we) (shall|will|'ll|am going to)\b|\byes\b|\?|\bplease\b|\b(could|can|would) you\b|\bwould (also )?be (useful|helpful|great|nice)\b|:/i;
 
@@ -134,6 +135,8 @@ export function isShortThanks(newText: string): boolean {
   const text = newText.replace(/\s+/g, ' ').trim();
   const opening = text.slice(0, 40);
   if (text.length > 160 || !/\b(thank(s| you)|much appreciated)\b/i.test(opening)) return false;
+  // "OK, thanks" acknowledges what was said; it does not thank for help.
+  if (ACKNOWLEDGING_OPENER.test(text)) return false;
   if (/\bthank(s| you) in advance\b/i.test(text) || ACKNOWLEDGES.test(text)) return false;
   const afterThanks = text.replace(/^.*?\b(thank(s| you)|much appreciated)\b[^.!]*[.!]*/i, '');
   return !MOVES_ON.test(afterThanks) && !/\?|\bplease\b|\b(could|can|would) you\b/i.test(text);

@@ -212,3 +212,13 @@ describe('RuleClassifier: meeting details', () => {
     expect(labelsOf('I shall be glad to help to arrange a meeting with Prof. Ikenberry.')).toContain('referral');
   });
 });
+
+describe('RuleClassifier: acknowledgements and direct contacts', () => {
+  it('does not take "OK - thanks" for thanks for help', () => {
+    expect(isShortThanks('Ok - thanks.')).toBe(false);
+  });
+
+  it('knows a suggestion to contact someone named before directly', () => {
+    expect(labelsOf('Christie will be away that day. Maybe Susan can contact her directly at another time.')).toContain('referral');
+  });
+});
