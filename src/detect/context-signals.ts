@@ -112,6 +112,18 @@ function redirectContext({ input, parts, config, hits }: ContextView): SignalRul
   return topics.some((r) => r.pattern.test(parts.newText)) ? [structural('redirects_request', 0.5)] : [];
 }
 
+/** The message a reply answers is an announcement to many: answering it is an RSVP, not a plan. */
+export function answersAnnouncement(view: ContextView): boolean {
+  if (!view.input.isReply || !view.parts.quoted || view.parts.isForward) return false;
+  // Its header says who it went to, its first lines whom it greets.
+  const head = view.parts.quoted.slice(0, ANSWERED_CHARS);
+  const answered = answeredOf(view);
+  return (
+    (view.config.context?.mass_audience ?? []).some((r) => r.pattern.test(head)) ||
+    (view.config.negatives.scheduling ?? []).some((r) => r.pattern.test(answered))
+  );
+}
+
 function answeredOf(view: ContextView): string {
   view.answered ??= answeredText(view.parts.quoted);
   return view.answered;

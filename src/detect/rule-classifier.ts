@@ -6,7 +6,7 @@ import {
   type MessageClassifier,
   type SignalRule,
 } from '../core/detection.ts';
-import { contextSignals, isClosingOnRequest, noisyOr, REQUEST_SIGNALS, type ContextView } from './context-signals.ts';
+import { answersAnnouncement, contextSignals, isClosingOnRequest, noisyOr, REQUEST_SIGNALS, type ContextView } from './context-signals.ts';
 import { looksLikeMailing } from './mailing-shape.ts';
 import { splitBody, unwrapped, type BodyParts } from './split-body.ts';
 
@@ -43,7 +43,7 @@ export class RuleClassifier implements MessageClassifier {
     const scores = {} as Record<Label, number>;
     for (const label of LABELS) {
       const all = [...hits[label], ...contextSignals(label, view)];
-      const misses = all.length > 0 ? this.negatives(label, all, input, parts) : [];
+      const misses = all.length > 0 ? this.negatives(label, all, view, parts) : [];
       let score = gate(label, all, input, parts, this.config) ? noisyOr(all) - sum(misses) : 0;
       // Between colleagues a request is usually work, not networking: ask for more evidence.
       if (label === 'outreach_request' && input.isInternal) score *= INTERNAL_REQUEST_FACTOR;
@@ -55,9 +55,12 @@ export class RuleClassifier implements MessageClassifier {
     return { labels, scores, signals: fired };
   }
 
-  private negatives(label: Label, fired: SignalRule[], input: DetectInput, parts: ReadableParts): SignalRule[] {
+  private negatives(label: Label, fired: SignalRule[], view: ContextView, parts: ReadableParts): SignalRule[] {
+    const { input } = view;
     if (label === 'scheduling' && fired.some((s) => PERSONAL_SCHEDULING.has(s.name))) return [];
-    return this.matches(this.config.negatives[label] ?? [], input, parts);
+    const found = this.matches(this.config.negatives[label] ?? [], input, parts);
+    if (label === 'scheduling' && found.length === 0 && answersAnnouncement(view)) return [ANSWERS_ANNOUNCEMENT];
+    return found;
   }
 
   private matches(rules: readonly SignalRule[], input: DetectInput, parts: ReadableParts): SignalRule[] {
@@ -98,6 +101,7 @@ function readableParts(input: DetectInput): ReadableParts {
 }
 
 const INTERNAL_REQUEST_FACTOR = 0.75;
+const ANSWERS_ANNOUNCEMENT: SignalRule = { name: 'answers_announcement', weight: 0.3, pattern: /$^/, scope: 'structure' };
 const DEFAULT_MAILING_SHAPE = { minLinks: 5, minHeadings: 4 };
 
 /** Conditions a label needs before its score counts at all. */

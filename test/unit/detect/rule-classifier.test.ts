@@ -222,3 +222,15 @@ describe('RuleClassifier: acknowledgements and direct contacts', () => {
     expect(labelsOf('Christie will be away that day. Maybe Susan can contact her directly at another time.')).toContain('referral');
   });
 });
+
+describe('RuleClassifier: answers to announcements', () => {
+  it('takes "I shall attend" in answer to a notice sent to a whole faculty for an RSVP, not a plan', () => {
+    const text = 'Marc,\nThanks for the invitation.\nI shall attend.\nVince\n\n-----Original Message-----\nFrom: Marc\nTo: (Recipient list suppressed)\n\nDear faculty,\nPlease join us for the accounting workshop series.';
+    expect(labelsOf(text, { isReply: true })).not.toContain('scheduling');
+  });
+
+  it('keeps "I shall attend" in answer to one person\'s invitation', () => {
+    const text = 'Marc,\nI shall attend.\nVince\n\n-----Original Message-----\nFrom: Marc\n\nVince, would you join us for dinner on Friday at 7 pm?';
+    expect(labelsOf(text, { isReply: true })).toContain('scheduling');
+  });
+});
