@@ -116,6 +116,8 @@ interface WorkerProcess {
 function startWorker(env: NodeJS.ProcessEnv, concurrency: number | undefined): Promise<WorkerProcess> {
   const args = ['bin/rapport.js', 'worker', '--queues', 'sync', ...(concurrency ? ['--concurrency', String(concurrency)] : [])];
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const output: string[] = [];
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`rapport worker did not start:\n${output.join('')}`)), 60_000);
@@ -133,6 +135,27 @@ function startWorker(env: NodeJS.ProcessEnv, concurrency: number | undefined): P
       clearTimeout(timer);
       reject(new Error(`rapport worker exited with ${code}:\n${output.join('')}`));
     });
+  });
+}
+
+/**
+ * Ctrl-C ends the run being measured and cleans up as after a normal run (workers,
+ * emulators, database, Redis keys); a second one exits at once, killing the workers still
+ * running (the emulators stop by themselves when their IPC channel closes).
+ */
+const running = new Set<ChildProcess>();
+let interruptedOnce = false;
+let interrupt: () => void = () => undefined;
+const interrupted = new Promise<'interrupted'>((resolve) => (interrupt = () => resolve('interrupted')));
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interruptedOnce) process.exit(130);
+    interruptedOnce = true;
+    console.error('Interrupted: stopping and cleaning up (again to exit at once).');
+    interrupt();
   });
 }
 
@@ -395,7 +418,8 @@ async function runOnce(opts: Options, processes: number): Promise<RunResult> {
       console.error(`  ${seconds.toFixed(0)} s: ${stored}/${total} messages (${(stored / seconds).toFixed(0)} msg/s), ${[...mailJob.keys()].filter((id) => doneAt.has(id)).length} accounts done, ${syncing} syncing, worker RSS ${rss}`);
     }, 5_000);
     const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), TIMEOUT_MS).unref());
-    const outcome = await Promise.race([finished, timeout]);
+    const outcome = await Promise.race([finished, timeout, interrupted]);
+    if (outcome === 'interrupted') throw new Error('interrupted');
     clearInterval(progressTimer);
     clearInterval(sampler);
     sampler = null;
@@ -460,7 +484,7 @@ async function runOnce(opts: Options, processes: number): Promise<RunResult> {
       emulators: { google: await google.stats(), graph: await graph.stats() },
     };
   } catch (err) {
-    for (const worker of workers) console.error(worker.output.join('').split('\n').slice(-20).join('\n'));
+    if (!interruptedOnce) for (const worker of workers) console.error(worker.output.join('').split('\n').slice(-20).join('\n'));
     throw err;
   } finally {
     if (sampler) clearInterval(sampler);
@@ -546,8 +570,14 @@ const fairness = (r: RunResult) => Math.min(...r.accounts.map((a) => a.rate)) / 
 async function main(): Promise<void> {
   const opts = options();
   const runs: RunResult[] = [];
-  for (const processes of opts.processes) runs.push(await runOnce(opts, processes));
+  for (const processes of opts.processes) {
+    if (interruptedOnce) break;
+    runs.push(await runOnce(opts, processes));
+  }
   report(opts, runs);
 }
 
-await main();
+await main().catch((err: unknown) => {
+  if (!interruptedOnce) throw err;
+  process.exitCode = 130;
+});
