@@ -10,7 +10,8 @@ export async function upsertContacts(
   tx: Queryable,
   people: readonly ContactObservation[],
 ): Promise<Map<string, number>> {
-  const unique = dedupeByAddress(people);
+  // In address order, so that concurrent batches lock contact rows in one order.
+  const unique = dedupeByAddress(people).sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
   if (unique.length === 0) return new Map();
   const companyIds = await upsertCompanies(tx, unique);
   const ids = new Map<string, number>();
@@ -27,7 +28,11 @@ export async function upsertContacts(
   return ids;
 }
 
-/** Adds one use of each name to the contact's names; the most used becomes their name. */
+/**
+ * Adds one use of each name to the contact's names; the most used becomes their name.
+ * Rows are written in key order, as every multi-row write of a batch is: batches of other
+ * workers that meet the same contacts then wait for one another instead of deadlocking.
+ */
 export async function countNames(
   tx: Queryable,
   names: readonly { contactId: number; name: string }[],
@@ -36,7 +41,7 @@ export async function countNames(
   await tx.query(
     `insert into contact_name (contact_id, name, seen_count)
      select contact_id, name, count(*) from unnest($1::int[], $2::text[]) as n(contact_id, name)
-     group by contact_id, name
+     group by contact_id, name order by contact_id, name
      on conflict (contact_id, name) do update set seen_count = contact_name.seen_count + excluded.seen_count`,
     [names.map((n) => n.contactId), names.map((n) => n.name)],
   );
@@ -58,7 +63,7 @@ async function upsertCompanies(
   const companies = new Map<string, string>();
   for (const p of people) if (p.company) companies.set(p.company.domain, p.company.name);
   if (companies.size === 0) return new Map();
-  const domains = [...companies.keys()];
+  const domains = [...companies.keys()].sort();
   // Rows a statement inserts are not visible to its own reads, so the union has no duplicates.
   const rows = await tx.query<{ id: number; domain: string }>(
     `with inserted as (

@@ -30,8 +30,11 @@ export async function upsertInteractions(
   tx: Queryable,
   all: readonly NewInteraction[],
 ): Promise<Set<string>> {
-  // One statement may not touch a row twice: keep one entry per contact and source.
-  const rows = [...new Map(all.map((r) => [interactionKey(r.contactId, r.sourceKey), r])).values()];
+  // One statement may not touch a row twice: keep one entry per contact and source. In key
+  // order, so that concurrent batches lock the rows they share in one order.
+  const rows = [...new Map(all.map((r) => [interactionKey(r.contactId, r.sourceKey), r])).values()].sort(
+    (a, b) => a.contactId - b.contactId || (a.sourceKey < b.sourceKey ? -1 : a.sourceKey > b.sourceKey ? 1 : 0),
+  );
   if (rows.length === 0) return new Set();
   const inserted = await tx.query<{ contact_id: number; source_key: string; is_new: boolean }>(
     `insert into interaction (contact_id, kind, occurred_at, message_id, meeting_id, summary, source_key)

@@ -1,0 +1,68 @@
+/**
+ * Several workers write batches at once (accounts of one user share correspondents). Each
+ * batch is one transaction, and two that meet the same contacts in different orders must
+ * not deadlock: the store takes its row locks in one order.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContactObservation } from '../../src/core/types.ts';
+import { countNames, upsertContacts } from '../../src/store/contact-repository.ts';
+import { upsertInteractions } from '../../src/store/interaction-repository.ts';
+import { openTestStore, type TestStore } from '../helpers/test-store.ts';
+
+const PEOPLE: ContactObservation[] = Array.from({ length: 1500 }, (_, i) => ({
+  address: `person${i}@firm${i % 7}.example`,
+  name: `Person ${i}`,
+  company: { domain: `firm${i % 7}.example`, name: `Firm ${i % 7}` },
+}));
+
+/** A new order of the same people (Fisher–Yates, seeded so a failure can be replayed). */
+function shuffle<T>(items: readonly T[], seed = 7): T[] {
+  const out = [...items];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+describe('concurrent batches over the same contacts (PostgreSQL server)', () => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await openTestStore('postgres');
+  });
+  afterAll(async () => {
+    await store.dispose();
+  });
+
+  /** One batch: the contacts, one use of each name and one interaction each, in the given order. */
+  const batch = (people: readonly ContactObservation[], source: string) =>
+    store.db.transaction(async (tx) => {
+      const ids = await upsertContacts(tx, people);
+      await countNames(tx, people.map((p) => ({ contactId: ids.get(p.address)!, name: p.name! })));
+      await upsertInteractions(
+        tx,
+        people.map((p) => ({
+          contactId: ids.get(p.address)!, kind: 'email_received' as const, occurredAt: new Date('2026-01-01T00:00:00Z'),
+          messageId: null, meetingId: null, summary: source, sourceKey: `shared:${p.address}`,
+        })),
+      );
+    });
+
+  it('never deadlock, and count every name once per batch', async () => {
+    await batch(PEOPLE, 'first'); // the contacts exist; now batches only update their rows
+    const rounds = 4;
+    for (let round = 0; round < rounds; round++) {
+      // Batches of different sizes over overlapping people, in different orders.
+      const forward = PEOPLE.slice(0, 1200);
+      const backward = [...PEOPLE].reverse().slice(0, 700);
+      const shuffled = shuffle(PEOPLE, round + 1).slice(0, 150);
+      await Promise.all([batch(forward, `f${round}`), batch(backward, `b${round}`), batch(shuffled, `s${round}`)]);
+    }
+    const [names] = await store.db.query<{ n: number; total: number }>('select count(*)::int as n, sum(seen_count)::int as total from contact_name');
+    expect(names).toEqual({ n: PEOPLE.length, total: PEOPLE.length + (1200 + 700 + 150) * rounds });
+    const [interactions] = await store.db.query<{ n: number }>('select count(*)::int as n from interaction');
+    expect(interactions!.n).toBe(PEOPLE.length);
+  });
+});
