@@ -1,4 +1,4 @@
-import type { calendar_v3 } from 'googleapis';
+import type { calendar_v3 } from 'googleapis/build/src/apis/calendar/index.js';
 import type { CalendarAttendee, CalendarEvent, EmailAddress, MeetingStatus } from '../../core/types.ts';
 
 const ANSWERS: Record<string, string> = {

@@ -1,4 +1,4 @@
-import type { calendar_v3 } from 'googleapis';
+import type { calendar_v3 } from 'googleapis/build/src/apis/calendar/index.js';
 import type { CalendarEvent } from '../../core/types.ts';
 import { ProviderRequestError } from '../../core/errors.ts';
 import { fromGoogleEvent } from './calendar-event.ts';

@@ -1,4 +1,4 @@
-import type { gmail_v1 } from 'googleapis';
+import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/index.js';
 import { InvalidInputError, ProviderRequestError } from '../../core/errors.ts';
 import { isNotFound, toProviderError } from './google-call.ts';
 import type { GoogleSession } from './google-session.ts';

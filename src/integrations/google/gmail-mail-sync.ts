@@ -1,4 +1,4 @@
-import type { gmail_v1 } from 'googleapis';
+import type { gmail_v1 } from 'googleapis/build/src/apis/gmail/index.js';
 import { fetchInBatches } from '../fetch-in-batches.ts';
 import { isNotFound } from './google-call.ts';
 import type { GoogleSession } from './google-session.ts';

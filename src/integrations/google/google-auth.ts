@@ -1,7 +1,9 @@
-import { google } from 'googleapis';
+// googleapis' Gmail module alone: the package's index loads every Google API it knows
+// (about 90 MB more in each process).
+import { auth as googleAuth } from 'googleapis/build/src/apis/gmail/index.js';
 
 /** The OAuth client googleapis itself uses (its own copy of google-auth-library). */
-export type OAuth2Client = InstanceType<typeof google.auth.OAuth2>;
+export type OAuth2Client = InstanceType<typeof googleAuth.OAuth2>;
 type AuthUrlOptions = Parameters<OAuth2Client['generateAuthUrl']>[0];
 
 /**
@@ -48,7 +50,7 @@ export function googleEndpoints(apiUrl: string): { rootUrl: string | undefined; 
 
 export function createOAuthClient(settings: GoogleClientSettings, redirectUri?: string): OAuth2Client {
   const endpoints = googleEndpoints(settings.apiUrl);
-  return new google.auth.OAuth2({
+  return new googleAuth.OAuth2({
     clientId: settings.clientId,
     clientSecret: settings.clientSecret,
     redirectUri,

@@ -1,4 +1,6 @@
-import { google, type calendar_v3, type gmail_v1 } from 'googleapis';
+// The two modules of googleapis rapport uses, not its index, which loads every Google API.
+import { calendar, type calendar_v3 } from 'googleapis/build/src/apis/calendar/index.js';
+import { gmail, type gmail_v1 } from 'googleapis/build/src/apis/gmail/index.js';
 import { createOAuthClient, googleEndpoints, type GoogleClientSettings, type GoogleTokens } from './google-auth.ts';
 import { callGoogle, type CallPolicy } from './google-call.ts';
 
@@ -43,8 +45,8 @@ export function openGoogleSession(options: {
   const target = { provider: 'gmail' as const, address: options.address };
   return {
     address: options.address,
-    gmail: google.gmail({ version: 'v1', ...common }),
-    calendar: google.calendar({ version: 'v3', ...common }),
+    gmail: gmail({ version: 'v1', ...common }),
+    calendar: calendar({ version: 'v3', ...common }),
     call: (units, request) => callGoogle(units, policy, target, request),
   };
 }
