@@ -3,12 +3,10 @@
  * Gmail push notification and queues the sync; two `rapport worker` processes share the
  * queues; a PostgreSQL database of their own, created for the test, and one Redis.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/load-config.ts';
 import type { Database } from '../../src/store/database.ts';
@@ -16,34 +14,15 @@ import { openStore } from '../../src/store/open-store.ts';
 import { allHeldProviderIds } from '../../src/store/provider-message-repository.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google/index.ts';
 import { connectSeededAccount, fixtureFolder, googleTestConfig } from '../helpers/google.ts';
-import { TEST_DATABASE_URL } from '../helpers/test-store.ts';
+import { createTestDatabase, startRapport, stopRapport } from '../helpers/rapport-process.ts';
 import { freePort, until } from '../helpers/wait.ts';
 
 const USER = 'alex.student@university.example';
 const SEED = fixtureFolder(['maildir', 'takeout.mbox'].map((p) => path.resolve('test/fixtures/export', p)));
 
-/** Starts `rapport ...args`; resolves once it prints `ready`. */
-function startRapport(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/rapport.js', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`rapport ${args.join(' ')} did not start:\n${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`rapport ${args.join(' ')} exited with ${code}:\n${output}`)));
-  });
-}
-
 describe('rapport web and two rapport workers sharing one Redis and one PostgreSQL', () => {
-  const database = `rapport_scale_${randomBytes(5).toString('hex')}`;
-  const databaseUrl = TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${database}`);
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let databaseUrl: string;
   const children: ChildProcess[] = [];
   let emulator: GoogleEmulator;
   let config: Config;
@@ -51,18 +30,9 @@ describe('rapport web and two rapport workers sharing one Redis and one PostgreS
   let env: NodeJS.ProcessEnv;
   let port: number;
 
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
-
   beforeAll(async () => {
-    await admin(`create database ${database}`);
+    database = await createTestDatabase('scale');
+    databaseUrl = database.databaseUrl;
     emulator = await startGoogleEmulator();
     emulator.addUser(USER);
     await emulator.seedFromFolder(USER, SEED);
@@ -93,11 +63,10 @@ describe('rapport web and two rapport workers sharing one Redis and one PostgreS
     db = await openStore({ databaseUrl, dataDir });
   });
   afterAll(async () => {
-    for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on('exit', r)))));
+    await stopRapport(children);
     await db?.close();
     await emulator?.close();
-    await admin(`drop database if exists ${database}`);
+    await database?.drop();
   });
 
   it('a push to the web process is synced by a worker process, every message once', async () => {

@@ -7,13 +7,12 @@
  * The workers use a Redis server of this test's own, so that restarting it disturbs no
  * other test; it keeps nothing on disk, as the Redis CI runs against.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveDraft } from '../../src/approval/approval-actions.ts';
 import type { Config } from '../../src/config/load-config.ts';
@@ -30,7 +29,8 @@ import { runAccountSync, startSyncService } from '../../src/workers/sync-runner.
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google/index.ts';
 import { draftNow, receiveInbound, sentCopiesOf, USER } from '../helpers/deliver-fixtures.ts';
 import { connectSeededAccount, googleTestConfig, rawMessage } from '../helpers/google.ts';
-import { openTestStore, TEST_DATABASE_URL } from '../helpers/test-store.ts';
+import { createTestDatabase, startRapport, stopRapport } from '../helpers/rapport-process.ts';
+import { openTestStore } from '../helpers/test-store.ts';
 import { freePort, until } from '../helpers/wait.ts';
 
 const GMAIL = /^(GET|POST) \/gmail\//;
@@ -47,28 +47,9 @@ async function snapshot(db: Database) {
   return { messages: messages!.keys, contacts };
 }
 
-/** Starts `rapport ...args`; resolves once it prints `ready`. */
-function startRapport(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/rapport.js', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`rapport ${args.join(' ')} did not start:\n${output}`)), 30_000);
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (ready.test(output)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`rapport ${args.join(' ')} exited with ${code}:\n${output}`)));
-  });
-}
-
 describe('rapport workers through Redis restarts and a minute of Gmail 5xx', () => {
-  const database = `rapport_faults_${randomBytes(5).toString('hex')}`;
-  const databaseUrl = TEST_DATABASE_URL.replace(/\/[^/]*$/, `/${database}`);
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let databaseUrl: string;
   const workers: ChildProcess[] = [];
   let dataDir: string;
   let redisUrl: string;
@@ -80,15 +61,6 @@ describe('rapport workers through Redis restarts and a minute of Gmail 5xx', () 
   let accountId: number;
   let sequence = 0;
 
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
   const held = () => allHeldProviderIds(db, accountId);
   const inMailbox = () => emulator.messages(USER).map((m) => m.id).sort();
 
@@ -134,7 +106,8 @@ describe('rapport workers through Redis restarts and a minute of Gmail 5xx', () 
   }
 
   beforeAll(async () => {
-    await admin(`create database ${database}`);
+    database = await createTestDatabase('faults');
+    databaseUrl = database.databaseUrl;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-faults-'));
     redisUrl = `redis://127.0.0.1:${await freePort()}`;
     privateRedis = await startPrivateRedisIfNeeded(redisUrl, dataDir);
@@ -164,13 +137,12 @@ describe('rapport workers through Redis restarts and a minute of Gmail 5xx', () 
     redis.on('error', () => undefined);
   });
   afterAll(async () => {
-    for (const child of workers) child.kill('SIGTERM');
-    await Promise.all(workers.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.on('exit', r)))));
+    await stopRapport(workers);
     redis?.disconnect();
     await db?.close();
     await privateRedis?.stop();
     await emulator?.close();
-    await admin(`drop database if exists ${database}`);
+    await database?.drop();
   });
 
   it('Redis restarted, empty, in the middle of the first sync: the sync finishes and the log equals a clean run', async () => {
