@@ -114,6 +114,32 @@ export async function processSyncJob(
   }
 }
 
+/** The first (or a full) mail sync reads back this far, whichever the provider. */
+function mailWindowStart(deps: SyncDeps, now: Date): Date {
+  const start = new Date(now);
+  start.setUTCMonth(start.getUTCMonth() - deps.config.sync.mailWindowMonths);
+  return start;
+}
+
+/** The calendar is read from `calendarPastDays` ago to `calendarFutureDays` ahead. */
+function calendarWindow(deps: SyncDeps, now: Date): { windowStart: Date; windowEnd: Date } {
+  return {
+    windowStart: new Date(now.getTime() - deps.config.sync.calendarPastDays * 86_400_000),
+    windowEnd: new Date(now.getTime() + deps.config.sync.calendarFutureDays * 86_400_000),
+  };
+}
+
+/** The account's mail sink, reporting progress on the job (for `rapport sync`'s bar). */
+function progressingSink(deps: SyncDeps, account: AccountRow, job: Pick<Job, 'updateProgress'>) {
+  return mailSinkFor(deps, account, (update: SyncProgress) => void job.updateProgress({ ...update }).catch(() => undefined));
+}
+
+/** Keeps where the mail sync got to (only once it is done: see the sync modules) and says it is done. */
+async function finishMailSync(deps: SyncDeps, account: AccountRow, result: { cursor: string; fetched: number }): Promise<void> {
+  await saveMailCursor(deps.db, account.id, result.cursor);
+  await setSyncProgress(deps.db, account.id, { phase: 'done', done: result.fetched, total: result.fetched });
+}
+
 async function syncMail(
   deps: SyncDeps,
   account: AccountRow,
@@ -121,17 +147,13 @@ async function syncMail(
   job: Pick<Job, 'updateProgress'>,
 ): Promise<SyncJobResult> {
   const now = deps.now?.() ?? new Date();
-  const windowStart = new Date(now);
-  windowStart.setUTCMonth(windowStart.getUTCMonth() - deps.config.sync.mailWindowMonths);
-  const sink = mailSinkFor(deps, account, (update: SyncProgress) => void job.updateProgress({ ...update }).catch(() => undefined));
   const result = await syncGmailMail(
     session,
     account.mailCursor,
-    { windowStart, skipCategories: deps.config.sync.skipCategories, concurrency: deps.config.google.concurrency },
-    sink,
+    { windowStart: mailWindowStart(deps, now), skipCategories: deps.config.sync.skipCategories, concurrency: deps.config.google.concurrency },
+    progressingSink(deps, account, job),
   );
-  await saveMailCursor(deps.db, account.id, result.cursor);
-  await setSyncProgress(deps.db, account.id, { phase: 'done', done: result.fetched, total: result.fetched });
+  await finishMailSync(deps, account, result);
   const topic = deps.config.google.pubsubTopic;
   // Google asks for a daily renewal; a watch lasts 7 days.
   if (topic && (!account.watchExpiresAt || account.watchExpiresAt.getTime() - now.getTime() < 6 * 86_400_000)) {
@@ -142,14 +164,8 @@ async function syncMail(
 
 async function syncCalendar(deps: SyncDeps, account: AccountRow, session: GoogleSession): Promise<SyncJobResult> {
   const now = deps.now?.() ?? new Date();
-  const windowStart = new Date(now.getTime() - deps.config.sync.calendarPastDays * 86_400_000);
-  const windowEnd = new Date(now.getTime() + deps.config.sync.calendarFutureDays * 86_400_000);
-  const result = await syncGoogleCalendar(
-    session,
-    account.calendarCursor,
-    { windowStart, windowEnd },
-    calendarSinkFor(deps, account, windowStart),
-  );
+  const window = calendarWindow(deps, now);
+  const result = await syncGoogleCalendar(session, account.calendarCursor, window, calendarSinkFor(deps, account, window.windowStart));
   await saveCalendarCursor(deps.db, account.id, result.cursor);
   await renewCalendarChannel(deps, account, session, now);
   return { status: 'synced', mode: result.mode, stored: result.upserted, removed: result.cancelled };
@@ -163,18 +179,14 @@ async function syncOutlookMailbox(
   job: Pick<Job, 'updateProgress'>,
 ): Promise<SyncJobResult> {
   const now = deps.now?.() ?? new Date();
-  const windowStart = new Date(now);
-  windowStart.setUTCMonth(windowStart.getUTCMonth() - deps.config.sync.mailWindowMonths);
-  const sink = mailSinkFor(deps, account, (update: SyncProgress) => void job.updateProgress({ ...update }).catch(() => undefined));
   const microsoft = deps.config.microsoft;
   const result = await syncOutlookMail(
     session,
     account.mailCursor,
-    { windowStart, folders: microsoft.folders, concurrency: microsoft.maxConcurrent },
-    sink,
+    { windowStart: mailWindowStart(deps, now), folders: microsoft.folders, concurrency: microsoft.maxConcurrent },
+    progressingSink(deps, account, job),
   );
-  await saveMailCursor(deps.db, account.id, result.cursor);
-  await setSyncProgress(deps.db, account.id, { phase: 'done', done: result.fetched, total: result.fetched });
+  await finishMailSync(deps, account, result);
   await renewOutlookSubscription(deps, account, session, now);
   return { status: 'synced', mode: result.mode, stored: result.fetched, removed: result.removed };
 }
@@ -200,10 +212,8 @@ async function renewOutlookSubscription(deps: SyncDeps, account: AccountRow, ses
 
 /** Outlook's calendar: calendarView delta over the same window as Google's. */
 async function syncOutlookEvents(deps: SyncDeps, account: AccountRow, session: OutlookSession): Promise<SyncJobResult> {
-  const now = deps.now?.() ?? new Date();
-  const windowStart = new Date(now.getTime() - deps.config.sync.calendarPastDays * 86_400_000);
-  const windowEnd = new Date(now.getTime() + deps.config.sync.calendarFutureDays * 86_400_000);
-  const result = await syncOutlookCalendar(session, account.calendarCursor, { windowStart, windowEnd }, calendarSinkFor(deps, account, windowStart));
+  const window = calendarWindow(deps, deps.now?.() ?? new Date());
+  const result = await syncOutlookCalendar(session, account.calendarCursor, window, calendarSinkFor(deps, account, window.windowStart));
   await saveCalendarCursor(deps.db, account.id, result.cursor);
   return { status: 'synced', mode: result.mode, stored: result.upserted, removed: result.cancelled };
 }
