@@ -52,17 +52,38 @@ export function contextSignals(label: Label, view: ContextView): SignalRule[] {
   }
 }
 
-/** An FYI forward of a meeting's details, or a short answer to a proposed time. */
-function schedulingContext({ input, parts, config }: ContextView): SignalRule[] {
-  if (!parts.quoted || parts.newText.length > 2 * SHORT_NOTE_CHARS) return [];
+/**
+ * An FYI forward of a meeting's details, or a short answer to a proposed time; in a longer
+ * note, its own weaker evidence (parking, a pick-up) or saying one will be away, when what
+ * it answers or passes on proposes a time.
+ */
+function schedulingContext({ input, parts, config, hits }: ContextView): SignalRule[] {
+  if (!parts.quoted || !parts.newText) return [];
+  if (parts.newText.length > 2 * SHORT_NOTE_CHARS) return threadContext({ input, parts, config, hits });
   const note = parts.newText.replace(/\s+/g, ' ').trim();
-  if (note.length > SHORT_NOTE_CHARS) return [];
+  if (note.length > SHORT_NOTE_CHARS) return threadContext({ input, parts, config, hits });
   // "FYI" passes the meeting on; a note that asks something is about something else.
   const signal = parts.isForward
     ? /\?|\bplease\b/i.test(note) ? null : structural('forwards_scheduling', 0.55)
     : input.isReply && (config.context?.scheduling_answer ?? []).some((r) => r.pattern.test(note))
       ? structural('answers_scheduling', 0.55)
       : null;
+  return signal && proposesTime(parts.quoted.slice(0, ANSWERED_CHARS), config) ? [signal] : [];
+}
+
+// The practical side of an occasion (parking, a pick-up, the room, the details): it takes for
+// granted a time the thread has set; a passing "schedule" or "available" does not.
+const LOGISTICS = new Set(['visit_logistics', 'meeting_place', 'asks_details']);
+
+/** A longer reply or forward in a thread that is arranging a time. */
+function threadContext({ input, parts, config, hits }: Pick<ContextView, 'input' | 'parts' | 'config' | 'hits'>): SignalRule[] {
+  if (!input.isReply && !parts.isForward) return [];
+  const signal =
+    hits.scheduling.some((r) => LOGISTICS.has(r.name))
+      ? structural('continues_scheduling', 0.3)
+      : (config.context?.away_for_proposal ?? []).some((r) => r.pattern.test(parts.newText))
+        ? structural('away_for_proposal', 0.5)
+        : null;
   return signal && proposesTime(parts.quoted.slice(0, ANSWERED_CHARS), config) ? [signal] : [];
 }
 

@@ -16,7 +16,7 @@ import { splitBody, unwrapped, type BodyParts } from './split-body.ts';
  */
 const PERSONAL_SCHEDULING = new Set([
   'day_for_me', 'lets_meet', 'meet_you', 'time_works', 'does_time_work', 'ask_for_time', 'call_plan',
-  'invite_you', 'declines_time', 'time_slot', 'answers_scheduling', 'arrange_meeting', 'asks_details', 'visit_logistics',
+  'invite_you', 'declines_time', 'time_slot', 'answers_scheduling', 'arrange_meeting', 'asks_details', 'visit_logistics', 'confirms_time',
 ]);
 
 /**
@@ -32,7 +32,7 @@ export class RuleClassifier implements MessageClassifier {
     for (const label of LABELS) hits[label] = this.matches(this.config.signals[label], input, parts);
     // The times in sentences about what already happened are not proposals.
     if (hits.scheduling.length > 0) {
-      const upcoming = withoutPastSentences(parts.ownText, this.config.context?.past_reference ?? []);
+      const upcoming = withoutSentences(parts.ownText, this.config.context?.past_reference ?? []);
       if (upcoming !== parts.ownText) hits.scheduling = this.matches(this.config.signals.scheduling, input, { ...parts, ownText: upcoming });
     }
     if (hits.thank_you.length > 0) {
@@ -58,7 +58,9 @@ export class RuleClassifier implements MessageClassifier {
   private negatives(label: Label, fired: SignalRule[], view: ContextView, parts: ReadableParts): SignalRule[] {
     const { input } = view;
     if (label === 'scheduling' && fired.some((s) => PERSONAL_SCHEDULING.has(s.name))) return [];
-    const found = this.matches(this.config.negatives[label] ?? [], input, parts);
+    // "I am away at a conference that day" says where the writer will be; it announces nothing.
+    const read = label === 'scheduling' ? { ...parts, ownText: withoutSentences(parts.ownText, this.config.context?.own_trip ?? []) } : parts;
+    const found = this.matches(this.config.negatives[label] ?? [], input, read);
     if (label === 'scheduling' && found.length === 0 && answersAnnouncement(view)) return [ANSWERS_ANNOUNCEMENT];
     return found;
   }
@@ -130,9 +132,10 @@ function gate(label: Label, fired: SignalRule[], input: DetectInput, parts: Read
 // A sentence runs to a full stop, a question or an exclamation mark.
 const SENTENCE = /[^.!?]+[.!?]*/g;
 
-function withoutPastSentences(text: string, past: readonly SignalRule[]): string {
-  if (past.length === 0 || !past.some((r) => r.pattern.test(text))) return text;
-  return text.replace(SENTENCE, (sentence) => (past.some((r) => r.pattern.test(sentence)) ? ' ' : sentence));
+/** `text` without the sentences that match one of `rules`. */
+function withoutSentences(text: string, rules: readonly SignalRule[]): string {
+  if (rules.length === 0 || !rules.some((r) => r.pattern.test(text))) return text;
+  return text.replace(SENTENCE, (sentence) => (rules.some((r) => r.pattern.test(sentence)) ? ' ' : sentence));
 }
 
 function sum(signals: readonly SignalRule[]): number {

@@ -234,3 +234,26 @@ describe('RuleClassifier: answers to announcements', () => {
     expect(labelsOf(text, { isReply: true })).toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: times as mail writes them, and absences', () => {
+  it('reads abbreviated days and times written without a colon', () => {
+    expect(labelsOf('Would lunch on Thurs. suit you?')).toContain('scheduling');
+    expect(labelsOf('I will be near your office around 230 pm and will give you a call.')).toContain('scheduling');
+  });
+
+  it('knows a confirmation of dates, even for a seminar', () => {
+    expect(labelsOf('I am confirming the dates for the two visitors: seminar on 2/15 and dinner on 2/14.')).toContain('scheduling');
+  });
+
+  it('does not take a conference the writer will be away at for an announcement', () => {
+    const forward = `Thanks for including me; unfortunately I am committed to participate in the law conference that day.\n\n---------- Forwarded message ----------\nFrom: Dana Reyes\n\nCan we meet on Friday at 3 pm in your office?`;
+    expect(labelsOf(forward)).toContain('scheduling');
+    expect(labelsOf('The annual energy conference will be held on May 3 at 9:30 am; please register online.')).not.toContain('scheduling');
+  });
+
+  it('reads logistics in a longer note as part of the time its thread has set', () => {
+    const note = 'Hi Judith! I have a special parking ticket for Malcolm to use in his car, and we will take care of everything else for the evening, from the tickets to the drive back home afterwards. '.repeat(2);
+    expect(labelsOf(`${note}\n${QUOTED_PROPOSAL}`, { isReply: true })).toContain('scheduling');
+    expect(labelsOf(note, { isReply: true })).not.toContain('scheduling');
+  });
+});
