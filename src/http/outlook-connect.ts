@@ -8,9 +8,8 @@ import { accountOfClientState, readGraphNotifications, type GraphNotification } 
 import { findAccount, saveConnectedAccount, setPushChannel } from '../store/account-repository.ts';
 import type { TypedQueue } from '../workers/queues.ts';
 import { requestSync } from '../workers/sync-worker.ts';
-import { html } from './views/html.ts';
-import { plainPage } from './views/layout.ts';
 import { sameSecret } from './web-guard.ts';
+import { registerConsentCallback } from './consent-callback.ts';
 import type { Database } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import type { ConnectedAccount } from './google-connect.ts';
@@ -109,25 +108,9 @@ export interface OutlookRouteDeps {
 export function registerOutlookRoutes(app: FastifyInstance, deps: OutlookRouteDeps): void {
   const prefix = deps.config.queuePrefix;
 
-  app.get<{ Querystring: { code?: string; state?: string; error?: string; error_description?: string } }>(OUTLOOK_CALLBACK_PATH, async (request, reply) => {
-    const { code, state, error } = request.query;
-    reply.type('text/html; charset=utf-8');
-    if (error || !code || !state) {
-      return reply.code(400).send(plainPage('Not connected', html`<p>Microsoft did not grant access (${error ?? 'no code'}). Run <code>rapport accounts connect outlook</code> to try again.</p>`));
-    }
-    try {
-      const account = await finishOutlookConnect(deps, state, code);
-      await requestSync(deps.syncQueue, deps.redis, prefix, 'mail', account.accountId);
-      await requestSync(deps.syncQueue, deps.redis, prefix, 'calendar', account.accountId);
-      deps.onConnected?.(account);
-      const warning = account.missingScopes.length
-        ? html`<p><strong>Some access was not granted:</strong> ${account.missingScopes.join(', ')}. rapport needs it to read your mail and calendar and to create drafts; connect again and accept every permission.</p>`
-        : '';
-      return plainPage('Connected', html`<p>${account.address} is connected. Your log is filling now; you can close this tab.</p>${warning}`);
-    } catch (err) {
-      const message = err instanceof InvalidInputError ? err.message : 'Microsoft did not accept the sign-in. Run `rapport accounts connect outlook` to try again.';
-      return reply.code(400).send(plainPage('Not connected', html`<p>${message}</p>`));
-    }
+  registerConsentCallback(app, deps, {
+    path: OUTLOOK_CALLBACK_PATH, company: 'Microsoft', command: 'rapport accounts connect outlook',
+    finish: (state, code) => finishOutlookConnect(deps, state, code),
   });
 
   const verified = async (item: GraphNotification) => {

@@ -2,7 +2,6 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { ApprovalDeps } from '../approval/approval-actions.ts';
 import type { Config } from '../config/load-config.ts';
-import { InvalidInputError } from '../core/errors.ts';
 import { describeError } from '../observability/log-safety.ts';
 import { logger } from '../observability/logger.ts';
 import { readGmailPush } from '../integrations/google/gmail-watch.ts';
@@ -11,12 +10,11 @@ import type { Database } from '../store/database.ts';
 import type { SecretBox } from '../store/secret-box.ts';
 import type { TypedQueue } from '../workers/queues.ts';
 import { requestSync } from '../workers/sync-worker.ts';
+import { registerConsentCallback } from './consent-callback.ts';
 import { finishGoogleConnect, GOOGLE_CALLBACK_PATH, type ConnectedAccount } from './google-connect.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
 import { registerOutlookRoutes } from './outlook-connect.ts';
 import { installSecurityHeaders } from './security-headers.ts';
-import { html } from './views/html.ts';
-import { plainPage } from './views/layout.ts';
 import { sameSecret } from './web-guard.ts';
 import { createWebLogin, type WebLogin } from './web-login.ts';
 import { registerWebPages } from './web-pages.ts';
@@ -64,27 +62,10 @@ export function buildHttpServer(deps: HttpDeps): FastifyInstance {
     logger('http').error({ method: request.method, route: request.routeOptions.url, status: reply.statusCode, err: describeError(err) }, 'request failed');
   });
 
-  app.get<{ Querystring: { code?: string; state?: string; error?: string } }>(GOOGLE_CALLBACK_PATH, async (request, reply) => {
-    const { code, state, error } = request.query;
-    reply.type('text/html; charset=utf-8');
-    if (error || !code || !state) {
-      return reply.code(400).send(plainPage('Not connected', html`<p>Google did not grant access (${error ?? 'no code'}). Run <code>rapport accounts connect gmail</code> to try again.</p>`));
-    }
-    try {
-      const account = await finishGoogleConnect(deps, state, code);
-      await requestSync(deps.syncQueue, deps.redis, prefix, 'mail', account.accountId);
-      await requestSync(deps.syncQueue, deps.redis, prefix, 'calendar', account.accountId);
-      deps.onConnected?.(account);
-      const warning = account.missingScopes.length
-        ? html`<p><strong>Some access was not granted:</strong> ${account.missingScopes.join(', ')}. rapport needs it to read your mail and calendar and to create drafts; connect again and leave every box ticked.</p>`
-        : '';
-      return plainPage('Connected', html`<p>${account.address} is connected. Your log is filling now; you can close this tab.</p>${warning}`);
-    } catch (err) {
-      const message = err instanceof InvalidInputError ? err.message : 'Google did not accept the sign-in. Run `rapport accounts connect gmail` to try again.';
-      return reply.code(400).send(plainPage('Not connected', html`<p>${message}</p>`));
-    }
+  registerConsentCallback(app, deps, {
+    path: GOOGLE_CALLBACK_PATH, company: 'Google', command: 'rapport accounts connect gmail',
+    finish: (state, code) => finishGoogleConnect(deps, state, code),
   });
-
   registerOutlookRoutes(app, deps);
 
   // Gmail's Pub/Sub push. Any 2xx acknowledges; a malformed or unknown push is
