@@ -136,13 +136,23 @@ function redirectContext({ input, parts, config, hits }: ContextView): SignalRul
 /** The message a reply answers is an announcement to many: answering it is an RSVP, not a plan. */
 export function answersAnnouncement(view: ContextView): boolean {
   if (!view.input.isReply || !view.parts.quoted || view.parts.isForward) return false;
-  // Its header says who it went to, its first lines whom it greets.
-  const head = view.parts.quoted.slice(0, ANSWERED_CHARS);
+  // Its header says who it went to, its first lines whom it greets; a notice it passed on
+  // below its own note was sent to others, not by its writer.
+  const head = ownHead(view.parts.quoted.slice(0, ANSWERED_CHARS));
   const answered = answeredOf(view);
   return (
     (view.config.context?.mass_audience ?? []).some((r) => r.pattern.test(head)) ||
     (view.config.negatives.scheduling ?? []).some((r) => r.pattern.test(answered))
   );
+}
+
+// A forward or an older message further down the quoted part, after its first line.
+const LATER_MARKER = /\n\s*-{2,}\s*(Forwarded by|Forwarded message|Original Message)\b/i;
+
+/** The answered message's header and its own text, without what it forwarded or quoted. */
+function ownHead(quoted: string): string {
+  const at = quoted.search(LATER_MARKER);
+  return at < 0 ? quoted : quoted.slice(0, at);
 }
 
 function answeredOf(view: ContextView): string {

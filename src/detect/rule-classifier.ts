@@ -123,7 +123,9 @@ function gate(label: Label, fired: SignalRule[], input: DetectInput, parts: Read
     case 'outreach_reply':
       return !isMailing && input.isReply;
     case 'scheduling':
-      return !isMailing || input.hasCalendar;
+      // A meeting called for a long list of colleagues, each named on the mail, is still
+      // arranged between people; an announcement to outsiders or a hidden list is not.
+      return !isMailing || input.hasCalendar || (!isBroadcast && input.isInternal);
     default:
       return !isMailing;
   }

@@ -257,3 +257,38 @@ describe('RuleClassifier: times as mail writes them, and absences', () => {
     expect(labelsOf(note, { isReply: true })).not.toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: meetings for many colleagues, deadlines and hopes', () => {
+  it('reads a meeting called for a long list of named colleagues as scheduling, but not the same notice to outsiders', () => {
+    const text = 'Please mark your calendars for the December 11 review meeting. The meeting will be held at the St. Regis Hotel from 8:00am to 5:00pm.';
+    expect(labelsOf(text, { recipientCount: 40, isInternal: true })).toContain('scheduling');
+    expect(labelsOf(text, { recipientCount: 40 })).not.toContain('scheduling');
+    expect(labelsOf(text, { recipientCount: 0, isInternal: true })).not.toContain('scheduling');
+  });
+
+  it('does not read a list of deadlines as a meeting', () => {
+    const text = 'Action items and deadlines:\nPrint the feedback\tWednesday, Nov 22\nSend rankings to Norma\tWednesday, November 29\nReview meeting\tFriday, December 8';
+    expect(labelsOf(text, { recipientCount: 10, isInternal: true })).not.toContain('scheduling');
+  });
+
+  it('takes a hope to get together some day for a wish, not a plan', () => {
+    expect(labelsOf('The diagram gives us a place to begin. I hope we can get together soon.')).not.toContain('scheduling');
+    expect(labelsOf('We can get together on Tuesday at noon.')).toContain('scheduling');
+  });
+
+  it('judges what a reply answers by its writer\'s own note, not a notice forwarded below it', () => {
+    const text = [
+      'Many thanks for the invitation. I\'m leaving for a conference in New Orleans today and won\'t be in town.',
+      'However, I\'d love to join you if dinner should happen again in the future.',
+      '',
+      'At 10:03 AM 1/24/01 -0600, you wrote:',
+      'Carrie,',
+      'We have invited the team to dinner Thursday, 7:00 p.m. Would you like to join us?',
+      'Vince',
+      '---------------------- Forwarded by Vince Kaminski on 01/24/2001 10:04 AM ---------------------------',
+      'Dear ALP Company Representatives:',
+      'Thank you for your participation in the ALP Company Day. Registration for the seminar is open.',
+    ].join('\n');
+    expect(labelsOf(text, { isReply: true })).toContain('scheduling');
+  });
+});
