@@ -65,7 +65,7 @@ function schedulingContext({ input, parts, config, hits }: ContextView): SignalR
   // "FYI" passes the meeting on; a note that asks something is about something else.
   const signal = parts.isForward
     ? /\?|\bplease\b/i.test(note) ? null : structural('forwards_scheduling', 0.55)
-    : input.isReply && (config.context?.scheduling_answer ?? []).some((r) => r.pattern.test(note))
+    : input.isReply && (config.context?.scheduling_answer ?? []).some((r) => r.pattern.test(withoutPleasantries(note, config)))
       ? structural('answers_scheduling', 0.55)
       : null;
   return signal && proposesTime(parts.quoted.slice(0, ANSWERED_CHARS), config) ? [signal] : [];
@@ -74,6 +74,20 @@ function schedulingContext({ input, parts, config, hits }: ContextView): SignalR
 // The practical side of an occasion (parking, a pick-up, the room, the details): it takes for
 // granted a time the thread has set; a passing "schedule" or "available" does not.
 const LOGISTICS = new Set(['visit_logistics', 'meeting_place', 'asks_details']);
+
+/** A note without its courtesies ("Have a great day!"), which answer no proposal. */
+function withoutPleasantries(note: string, config: ContextView['config']): string {
+  return (config.context?.pleasantry ?? []).reduce((text, r) => text.replace(everywhere(r.pattern), ' '), note);
+}
+
+const GLOBAL = new WeakMap<RegExp, RegExp>();
+
+/** `pattern` matching every occurrence, compiled once. */
+function everywhere(pattern: RegExp): RegExp {
+  let global = GLOBAL.get(pattern);
+  if (!global) GLOBAL.set(pattern, (global = new RegExp(pattern.source, `${pattern.flags}g`)));
+  return global;
+}
 
 /** A longer reply or forward in a thread that is arranging a time. */
 function threadContext({ input, parts, config, hits }: Pick<ContextView, 'input' | 'parts' | 'config' | 'hits'>): SignalRule[] {

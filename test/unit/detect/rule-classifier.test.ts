@@ -260,7 +260,7 @@ describe('RuleClassifier: times as mail writes them, and absences', () => {
 
 describe('RuleClassifier: meetings for many colleagues, deadlines and hopes', () => {
   it('reads a meeting called for a long list of named colleagues as scheduling, but not the same notice to outsiders', () => {
-    const text = 'Please mark your calendars for the December 11 review meeting. The meeting will be held at the St. Regis Hotel from 8:00am to 5:00pm.';
+    const text = 'Please mark your calendars for the December 11 review meeting. The meeting will be held at the St. Regis Hotel and is scheduled from 8:00am to 5:00pm.';
     expect(labelsOf(text, { recipientCount: 40, isInternal: true })).toContain('scheduling');
     expect(labelsOf(text, { recipientCount: 40 })).not.toContain('scheduling');
     expect(labelsOf(text, { recipientCount: 0, isInternal: true })).not.toContain('scheduling');
@@ -290,5 +290,26 @@ describe('RuleClassifier: meetings for many colleagues, deadlines and hopes', ()
       'Thank you for your participation in the ALP Company Day. Registration for the seminar is open.',
     ].join('\n');
     expect(labelsOf(text, { isReply: true })).toContain('scheduling');
+  });
+});
+
+describe('RuleClassifier: what notices ask of everyone, advice and courtesies', () => {
+  it('does not read a letter to "Dear Colleague" that asks to mark calendars as a plan between people', () => {
+    const text = 'Dear Colleague:\nWe are honored to have the Chairman as the speaker for the meeting of our chapter on Wednesday, November 29 at 11:30 am. Please mark your calendars.';
+    expect(labelsOf(text, { recipientCount: 4 })).not.toContain('scheduling');
+  });
+
+  it('does not take advice to meet someone else for arranging to meet', () => {
+    expect(labelsOf('If he decides to stay, you should meet with him to convey the concerns.')).not.toContain('scheduling');
+    expect(labelsOf('We should meet next Tuesday to go over it.')).toContain('scheduling');
+  });
+
+  it('does not take "Have a great day!" in a short reply for an answer to a proposed time', () => {
+    expect(labelsOf(`Vince said to go ahead and do it. Have a great day!\n${QUOTED_PROPOSAL}`, { isReply: true })).not.toContain('scheduling');
+    expect(labelsOf(`Great, see you then.\n${QUOTED_PROPOSAL}`, { isReply: true })).toContain('scheduling');
+  });
+
+  it('reads a date written with an ordinal, and "see us" at a date', () => {
+    expect(labelsOf('Donna and I are delighted that you have time to see us on May 4th.')).toContain('scheduling');
   });
 });
