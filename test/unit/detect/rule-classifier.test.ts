@@ -313,3 +313,10 @@ describe('RuleClassifier: what notices ask of everyone, advice and courtesies', 
     expect(labelsOf('Donna and I are delighted that you have time to see us on May 4th.')).toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: asking when', () => {
+  it('takes "let me know when you will be free" for arranging, not "let me know when you are going to take these days"', () => {
+    expect(labelsOf('Please let me know when you will be free next week.')).toContain('scheduling');
+    expect(labelsOf('If you have advance notice, please let me know when you are going to take these days.')).not.toContain('scheduling');
+  });
+});
