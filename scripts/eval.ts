@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadDetectConfig } from '../src/config/load-detect-config.ts';
 import { LABELS } from '../src/core/detection.ts';
-import { formatEvaluation, runDevSet } from './dev-set.ts';
+import { formatEvaluation, formatUnique, runDevSet } from './dev-set.ts';
 
 const shared = path.resolve(process.cwd(), '../shared/data');
 if (!fs.existsSync(shared)) {
@@ -14,8 +14,9 @@ if (!fs.existsSync(shared)) {
 const onlySets = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const showMisses = process.argv.includes('--misses');
 const writeBaseline = process.argv.includes('--write-baseline');
-const { evaluation, misses } = await runDevSet(shared, loadDetectConfig(), onlySets);
+const { evaluation, unique, misses } = await runDevSet(shared, loadDetectConfig(), onlySets);
 console.log(formatEvaluation(evaluation));
+console.log(`\n${formatUnique(unique)}`);
 if (showMisses) {
   for (const m of misses) console.log(`${m.path}\n  expected ${m.expected.join(',') || 'other'}; got ${m.predicted.join(',') || 'other'}; ${m.signals.join(' ')}`);
 }
