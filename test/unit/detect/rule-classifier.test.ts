@@ -320,3 +320,10 @@ describe('RuleClassifier: asking when', () => {
     expect(labelsOf('If you have advance notice, please let me know when you are going to take these days.')).not.toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: offers to arrange', () => {
+  it('takes arranging a meeting for a stated time for scheduling, and an offer to arrange one some day for less', () => {
+    expect(labelsOf('I will send Shirley their contact information to arrange for a visit at the beginning of June.')).toContain('scheduling');
+    expect(labelsOf('Please read the outline. I shall be glad to help to arrange a meeting with Prof. Ikenberry.')).not.toContain('scheduling');
+  });
+});
