@@ -47,7 +47,8 @@ function rapport(args: string[], env: Record<string, string> = {}): Promise<Run>
           RAPPORT_ME: '',
           ...env,
         },
-        timeout: 30_000,
+        // A new embedded database is created on a first import; on a busy machine that alone takes a while.
+        timeout: 90_000,
         maxBuffer: 10 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
@@ -122,7 +123,7 @@ describe.concurrent('rapport', () => {
     beforeAll(async () => {
       imported = tempDir();
       firstImport = await rapport(['import', EXPORT, ...ME, '--data-dir', imported]);
-    });
+    }, 120_000);
 
     it('rapport import: a summary on stdout naming what it could not read, exit code 3', ({ expect }) => {
       const { code, stdout, stderr } = firstImport;
