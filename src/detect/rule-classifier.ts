@@ -16,7 +16,7 @@ import { splitBody, unwrapped, type BodyParts } from './split-body.ts';
  */
 const PERSONAL_SCHEDULING = new Set([
   'day_for_me', 'lets_meet', 'meet_you', 'time_works', 'does_time_work', 'ask_for_time', 'call_plan',
-  'invite_you', 'declines_time', 'time_slot', 'answers_scheduling', 'arrange_meeting', 'asks_details', 'visit_logistics', 'confirms_time',
+  'invite_you', 'declines_time', 'time_slot', 'answers_scheduling', 'arrange_meeting', 'asks_details', 'visit_logistics', 'confirms_time', 'suggests_time',
 ]);
 
 /**

@@ -327,3 +327,18 @@ describe('RuleClassifier: offers to arrange', () => {
     expect(labelsOf('Please read the outline. I shall be glad to help to arrange a meeting with Prof. Ikenberry.')).not.toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: agreeing to a time, and what is not a time agreed', () => {
+  it('takes "works for me" for agreeing to a time when it says which, or answers a suggested day', () => {
+    expect(labelsOf('Tuesday at 10 works for me.')).toContain('scheduling');
+    expect(labelsOf('The consensus is that we should proceed to the offer stage; it sounds good to me.')).not.toContain('scheduling');
+    const quoted = '\n\n-----Original Message-----\nFrom: Vasant\n\nI wanted to have a small get-together at my house. I am suggesting Saturday, Dec 2.';
+    expect(labelsOf(`Thanks for the invitation. It works for me.${quoted}`, { isReply: true })).toContain('scheduling');
+    expect(labelsOf('How about Thursday at 3 pm?')).toContain('scheduling');
+  });
+
+  it('does not read a confirmed order or a meeting already held as scheduling', () => {
+    expect(labelsOf('This email is to confirm your online order which was received on 24-Aug-2000.')).not.toContain('scheduling');
+    expect(labelsOf('I am sending you preliminary rankings, based on the results of a meeting we held on Tuesday.')).not.toContain('scheduling');
+  });
+});
