@@ -121,7 +121,9 @@ function gate(label: Label, fired: SignalRule[], input: DetectInput, parts: Read
       // An invitation schedules a meeting; it does not ask for one.
       return !isMailing && !input.hasCalendar && fired.some((s) => REQUEST_SIGNALS.has(s.name));
     case 'outreach_reply':
-      return !isMailing && input.isReply;
+      // "I have forwarded your resume to…" answers a request even in a new message (the
+      // request may have come by phone or in person).
+      return !isMailing && (input.isReply || (fired.some((s) => s.name === 'redirects_request') && sentOn(parts.ownText, config)));
     case 'scheduling':
       // A meeting called for a long list of colleagues, each named on the mail, is still
       // arranged between people; an announcement to outsiders or a hidden list is not.
@@ -129,6 +131,11 @@ function gate(label: Label, fired: SignalRule[], input: DetectInput, parts: Read
     default:
       return !isMailing;
   }
+}
+
+/** The reader's own resume or application was passed on: what a new message answering a request says. */
+function sentOn(text: string, config: ContextView['config']): boolean {
+  return (config.context?.asker_material ?? []).some((r) => r.pattern.test(text));
 }
 
 // A sentence runs to a full stop, a question or an exclamation mark.

@@ -342,3 +342,11 @@ describe('RuleClassifier: agreeing to a time, and what is not a time agreed', ()
     expect(labelsOf('I am sending you preliminary rankings, based on the results of a meeting we held on Tuesday.')).not.toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: answers sent as new messages', () => {
+  it('takes "I have forwarded your resume to…" for an answer to a request even when it is not a reply', () => {
+    const text = 'Patricia,\nI have forwarded your resume along with an introductory note to Kerry Cooper of the Finance department. Please give them a phone call.';
+    expect(labelsOf(text)).toContain('outreach_reply');
+    expect(labelsOf('If you are interested in registering for the symposium, a marketing opportunity with 700 executives, please contact David directly.')).not.toContain('outreach_reply');
+  });
+});
