@@ -350,3 +350,11 @@ describe('RuleClassifier: answers sent as new messages', () => {
     expect(labelsOf('If you are interested in registering for the symposium, a marketing opportunity with 700 executives, please contact David directly.')).not.toContain('outreach_reply');
   });
 });
+
+describe('RuleClassifier: rooms reserved and times to call', () => {
+  it('knows a room reserved by number for set hours, and the best time to call', () => {
+    expect(labelsOf('I have reserved conference room 32C2 for Thursday, Feb 1 from 3:30 - 5:30.', { isReply: true })).toContain('scheduling');
+    expect(labelsOf('Please, call me next week. The best time is between 7:00 and 8:30 a.m.')).toContain('scheduling');
+    expect(labelsOf('If your office tries to reach me, please call me at my new home phone (713) 647-7161.')).not.toContain('scheduling');
+  });
+});
