@@ -57,7 +57,12 @@ export class RuleClassifier implements MessageClassifier {
 
   private negatives(label: Label, fired: SignalRule[], view: ContextView, parts: ReadableParts): SignalRule[] {
     const { input } = view;
-    if (label === 'scheduling' && fired.some((s) => PERSONAL_SCHEDULING.has(s.name))) return [];
+    if (label === 'scheduling') {
+      const personal = fired.filter((s) => PERSONAL_SCHEDULING.has(s.name));
+      if (personal.some((s) => !ACCEPTANCES.has(s.name))) return [];
+      // Accepting what a notice to many offers is an RSVP, however warmly put.
+      if (personal.length > 0) return answersAnnouncement(view) ? [RSVP] : [];
+    }
     // "I am away at a conference that day" says where the writer will be; it announces nothing.
     const read = label === 'scheduling' ? { ...parts, ownText: withoutSentences(parts.ownText, this.config.context?.own_trip ?? []) } : parts;
     const found = this.matches(this.config.negatives[label] ?? [], input, read);
@@ -103,6 +108,9 @@ function readableParts(input: DetectInput): ReadableParts {
 }
 
 const INTERNAL_REQUEST_FACTOR = 0.75;
+// Saying yes to what is offered ("glad to join you at the dinner"), rather than proposing a time.
+const ACCEPTANCES = new Set(['meet_you']);
+const RSVP: SignalRule = { name: 'rsvp', weight: 1, pattern: /$^/, scope: 'structure' };
 const ANSWERS_ANNOUNCEMENT: SignalRule = { name: 'answers_announcement', weight: 0.3, pattern: /$^/, scope: 'structure' };
 const DEFAULT_MAILING_SHAPE = { minLinks: 5, minHeadings: 4 };
 

@@ -358,3 +358,12 @@ describe('RuleClassifier: rooms reserved and times to call', () => {
     expect(labelsOf('If your office tries to reach me, please call me at my new home phone (713) 647-7161.')).not.toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: accepting what a notice offers', () => {
+  it('takes "glad to join you at the dinner" in answer to a conference notice for an RSVP, and keeps it for one person\'s invitation', () => {
+    const notice = '\n\n-----Original Message-----\nFrom: Dave\n\nI want to make sure the forum is on your calendar for May 4-5. You should be receiving registration materials shortly.';
+    expect(labelsOf(`Thanks for the invitation. I shall be glad to join you at the dinner and on Saturday.${notice}`, { isReply: true })).not.toContain('scheduling');
+    const invitation = '\n\n-----Original Message-----\nFrom: Dave\n\nWould you like to have dinner with us on Saturday?';
+    expect(labelsOf(`Thanks for the invitation. I shall be glad to join you at the dinner on Saturday.${invitation}`, { isReply: true })).toContain('scheduling');
+  });
+});
