@@ -64,7 +64,7 @@ function schedulingContext({ input, parts, config, hits }: ContextView): SignalR
   if (note.length > SHORT_NOTE_CHARS) return threadContext({ input, parts, config, hits });
   // "FYI" passes the meeting on; a note that asks something is about something else.
   const signal = parts.isForward
-    ? /\?|\bplease\b/i.test(note) ? null : structural('forwards_scheduling', 0.55)
+    ? /\?|\bplease\b/i.test(note) || (config.context?.request_cue ?? []).some((r) => r.pattern.test(note)) ? null : structural('forwards_scheduling', 0.55)
     : input.isReply && (config.context?.scheduling_answer ?? []).some((r) => r.pattern.test(withoutPleasantries(note, config)))
       ? structural('answers_scheduling', 0.55)
       : null;

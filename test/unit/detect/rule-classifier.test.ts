@@ -367,3 +367,11 @@ describe('RuleClassifier: accepting what a notice offers', () => {
     expect(labelsOf(`Thanks for the invitation. I shall be glad to join you at the dinner on Saturday.${invitation}`, { isReply: true })).toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: forwards that ask for something', () => {
+  it('does not read a forward that asks for help passing it on as an FYI of the meeting', () => {
+    const forward = '---------- Forwarded message ----------\nFrom: Dana Reyes\n\nCan we meet Tuesday at 3 pm in your office?';
+    expect(labelsOf(`We need to get this to John. Any help in forwarding would be great!\n\n${forward}`)).not.toContain('scheduling');
+    expect(labelsOf(`FYI - the time is set.\n\n${forward}`)).toContain('scheduling');
+  });
+});
