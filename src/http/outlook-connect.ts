@@ -5,7 +5,7 @@ import { InvalidInputError } from '../core/errors.ts';
 import { createMsalClient, exchangeOutlookCode, outlookConsentRequest } from '../integrations/outlook/outlook-auth.ts';
 import type { FastifyInstance } from 'fastify';
 import { accountOfClientState, readGraphNotifications, type GraphNotification } from '../integrations/outlook/outlook-subscriptions.ts';
-import { findAccount, saveConnectedAccount, setPushChannel } from '../store/account-repository.ts';
+import { findAccount, saveConnectedAccount, setPushChannel, type AccountRow } from '../store/account-repository.ts';
 import type { TypedQueue } from '../workers/queues.ts';
 import { requestSync } from '../workers/sync-worker.ts';
 import { sameSecret } from './web-guard.ts';
@@ -121,31 +121,31 @@ export function registerOutlookRoutes(app: FastifyInstance, deps: OutlookRouteDe
     return account;
   };
 
-  app.post<{ Querystring: { validationToken?: string } }>('/webhooks/outlook', async (request, reply) => {
-    if (request.query.validationToken !== undefined) return reply.code(200).type('text/plain').send(request.query.validationToken);
-    let accepted = 0;
-    for (const item of readGraphNotifications(request.body)) {
-      const account = await verified(item);
-      if (!account) continue;
-      accepted += 1;
-      if (account.syncStatus !== 'needs_reauth') await requestSync(deps.syncQueue, deps.redis, prefix, 'mail', account.id);
-    }
-    return reply.code(accepted > 0 ? 202 : 403).send();
-  });
+  /**
+   * A notification URL: Graph's validation request is answered with its token; each
+   * notification whose subscription and clientState check out is handled, then a delta
+   * sync of the account is asked for. 202 when any was accepted, else 403.
+   */
+  const notifications = (path: string, handle: (account: AccountRow, item: GraphNotification) => Promise<void>) =>
+    app.post<{ Querystring: { validationToken?: string } }>(path, async (request, reply) => {
+      if (request.query.validationToken !== undefined) return reply.code(200).type('text/plain').send(request.query.validationToken);
+      let accepted = 0;
+      for (const item of readGraphNotifications(request.body)) {
+        const account = await verified(item);
+        if (!account) continue;
+        accepted += 1;
+        await handle(account, item);
+        if (account.syncStatus !== 'needs_reauth') await requestSync(deps.syncQueue, deps.redis, prefix, 'mail', account.id);
+      }
+      return reply.code(accepted > 0 ? 202 : 403).send();
+    });
 
-  app.post<{ Querystring: { validationToken?: string } }>('/webhooks/outlook/lifecycle', async (request, reply) => {
-    if (request.query.validationToken !== undefined) return reply.code(200).type('text/plain').send(request.query.validationToken);
-    let accepted = 0;
-    for (const item of readGraphNotifications(request.body)) {
-      const account = await verified(item);
-      if (!account) continue;
-      accepted += 1;
-      // Removed: the next sync creates a new one. Otherwise it renews it now. Either way
-      // a delta sync catches what was missed.
-      const subscription = account.pushChannel!;
-      await setPushChannel(deps.db, account.id, item.lifecycleEvent === 'subscriptionRemoved' ? null : { ...subscription, expiresAt: new Date(0).toISOString() });
-      if (account.syncStatus !== 'needs_reauth') await requestSync(deps.syncQueue, deps.redis, prefix, 'mail', account.id);
-    }
-    return reply.code(accepted > 0 ? 202 : 403).send();
+  // Changes carry ids only: the delta sync reads them.
+  notifications('/webhooks/outlook', async () => undefined);
+  // Removed: the next sync creates a new subscription. Otherwise it renews it now. Either
+  // way the delta sync catches what was missed.
+  notifications('/webhooks/outlook/lifecycle', async (account, item) => {
+    const subscription = account.pushChannel!;
+    await setPushChannel(deps.db, account.id, item.lifecycleEvent === 'subscriptionRemoved' ? null : { ...subscription, expiresAt: new Date(0).toISOString() });
   });
 }
