@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
+import { projectFile } from '../core/project-files.ts';
 
-const DEFAULT_FILE = fileURLToPath(new URL('../../config/default.yaml', import.meta.url));
+const DEFAULT_FILE = projectFile('config', 'default.yaml');
 
 const urlWithScheme = (schemes: string[]) =>
   z.string().refine((value) => {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
+import { projectFile } from '../core/project-files.ts';
 import { LABELS, type DetectConfig, type Label, type SignalRule } from '../core/detection.ts';
 
-const DEFAULT_FILE = fileURLToPath(new URL('../../config/detect.yaml', import.meta.url));
+const DEFAULT_FILE = projectFile('config', 'detect.yaml');
 
 const ruleSchema = z.object({
   name: z.string().min(1),

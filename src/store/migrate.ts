@@ -1,8 +1,9 @@
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { projectFile } from '../core/project-files.ts';
 import type { Database } from './database.ts';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
+const MIGRATIONS_DIR = projectFile('src', 'store', 'migrations');
 
 /**
  * Applies, in name order, every migration not yet recorded in `schema_migration`.
@@ -24,7 +25,7 @@ export async function migrate(db: Database): Promise<string[]> {
     .sort();
   const applied: string[] = [];
   for (const name of pending) {
-    const sql = fs.readFileSync(MIGRATIONS_DIR + name, 'utf8');
+    const sql = fs.readFileSync(path.join(MIGRATIONS_DIR, name), 'utf8');
     await db.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       const [already] = await tx.query<{ name: string }>('select name from schema_migration where name = $1', [name]);

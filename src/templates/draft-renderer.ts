@@ -1,6 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { InvalidInputError } from '../core/errors.ts';
+import { projectFile } from '../core/project-files.ts';
 import type { DraftFields } from './draft-fields.ts';
 import { isDraftKind, type DraftKind, type RequiredFieldPath } from './draft-kinds.ts';
 import { buildDraftView, type DraftView } from './draft-view.ts';
@@ -11,7 +11,7 @@ import { TemplateError } from './template-error.ts';
 import { TemplateLibrary, type CompiledDraft } from './template-library.ts';
 import { textToHtml } from './text-to-html.ts';
 
-const DEFAULTS_DIR = fileURLToPath(new URL('./default/', import.meta.url));
+const DEFAULTS_DIR = projectFile('src', 'templates', 'default');
 
 /** A draft as the user will approve it. */
 export interface RenderedDraft {
