@@ -34,6 +34,9 @@ export class RuleClassifier implements MessageClassifier {
     if (hits.scheduling.length > 0) {
       const upcoming = withoutSentences(parts.ownText, this.config.context?.past_reference ?? []);
       if (upcoming !== parts.ownText) hits.scheduling = this.matches(this.config.signals.scheduling, input, { ...parts, ownText: upcoming });
+      // Nor is a closing "look forward to seeing you then" under a note about something else.
+      const body = hits.scheduling.length > 0 ? withoutClosingCourtesy(upcoming, this.config.context?.closing_courtesy ?? []) : upcoming;
+      if (body !== upcoming && this.matches(this.config.signals.scheduling, input, { ...parts, ownText: body }).length === 0) hits.scheduling = [];
     }
     if (hits.thank_you.length > 0) {
       hits.thank_you = hits.thank_you.filter((r) => r.scope !== 'new' || !isClosingOnRequest(parts.ownText, r, this.config));
@@ -146,13 +149,44 @@ function sentOn(text: string, config: ContextView['config']): boolean {
   return (config.context?.asker_material ?? []).some((r) => r.pattern.test(text));
 }
 
-// A sentence runs to a full stop, a question or an exclamation mark.
-const SENTENCE = /[^.!?]+[.!?]*/g;
+// A sentence runs to a full stop, a question or an exclamation mark, or to the end of its line
+// (a subject, a greeting, a list item).
+const SENTENCE = /[^.!?\n]+[.!?]*/g;
 
 /** `text` without the sentences that match one of `rules`. */
 function withoutSentences(text: string, rules: readonly SignalRule[]): string {
   if (rules.length === 0 || !rules.some((r) => r.pattern.test(text))) return text;
   return text.replace(SENTENCE, (sentence) => (rules.some((r) => r.pattern.test(sentence)) ? ' ' : sentence));
+}
+
+// The last stretch of a note, where its courtesies and sign-off are.
+const CLOSING_CHARS = 120;
+// Before them, enough text to have been about something else.
+const BODY_CHARS = 80;
+// Where a sentence or a line ends.
+const SENTENCE_END = /[.!?\n]/;
+
+/**
+ * `text` without a courtesy in its closing lines ("I look forward to seeing you next
+ * week"), when enough comes before it. One that names an hour or a date ("at 1pm on 4/19")
+ * confirms it, so it stays.
+ */
+function withoutClosingCourtesy(text: string, rules: readonly SignalRule[]): string {
+  if (rules.length === 0) return text;
+  const tailStart = Math.max(0, text.length - CLOSING_CHARS);
+  const tail = text.slice(tailStart);
+  let found: RegExpExecArray | null = null;
+  for (const rule of rules) if ((found = rule.pattern.exec(tail))) break;
+  if (!found) return text;
+  const at = tailStart + found.index;
+  let start = at;
+  while (start > 0 && !SENTENCE_END.test(text[start - 1]!)) start -= 1;
+  const before = text.slice(0, start);
+  if (before.replace(/\s+/g, ' ').trim().length < BODY_CHARS) return text;
+  const after = text.slice(at + found[0].length);
+  const end = after.search(SENTENCE_END);
+  if (/\d/.test(end < 0 ? after : after.slice(0, end))) return text;
+  return `${before} ${end < 0 ? '' : after.slice(end)}`;
 }
 
 function sum(signals: readonly SignalRule[]): number {

@@ -375,3 +375,47 @@ describe('RuleClassifier: forwards that ask for something', () => {
     expect(labelsOf(`FYI - the time is set.\n\n${forward}`)).toContain('scheduling');
   });
 });
+
+describe('RuleClassifier: closing courtesies and notices open to anyone', () => {
+  it('does not take a closing "look forward to seeing you" under a note about something else for a plan', () => {
+    const note = 'Marta,\n\nCould you send me the phone numbers of the two analysts who joined your group in March? I would like to add them to our list.\n\nI look forward to seeing you next week.\n\nBen';
+    expect(labelsOf(note)).not.toContain('scheduling');
+  });
+
+  it('keeps the courtesy when the note is about the meeting, or when it names the hour', () => {
+    expect(labelsOf('Marta,\n\nThe interview is on Tuesday at 10 am in our office on the 12th floor; parking is in the garage across the street.\n\nI look forward to seeing you then.')).toContain('scheduling');
+    expect(labelsOf('Marta,\n\nThank you for the revised figures, they answer the questions the committee raised last week.\n\nI look forward to seeing you at 2 pm on 6/14.')).toContain('scheduling');
+  });
+
+  it('does not take a seminar notice that asks readers to pass it on to anyone who might like to come for a meeting', () => {
+    const notice = 'CONFIRMATION\n\nDate: May 9\nTime: 11:30 am - 1:00 pm\nLocation: the Harbor Club\n\nPlease pass along the word to anyone you think might like to join us.';
+    expect(labelsOf(notice)).not.toContain('scheduling');
+  });
+
+  it('reads a subject line on its own when sentences about what already happened are set aside', () => {
+    const note = 'Thanks for the chat this morning. Lena is out next week (4th-8th June), and I shall be away until the 22nd. We will both be around from 25th June onwards.';
+    expect(labelsOf(note, { subject: 'Schedule' })).toContain('scheduling');
+  });
+});
+
+describe('RuleClassifier: proposals in other words', () => {
+  it('knows "can we aim for the week commencing", "meetings have been scheduled" and "what day might be convenient"', () => {
+    expect(labelsOf('Assistants: can we aim for week commencing 6th November for the group review?')).toContain('scheduling');
+    expect(labelsOf('Several meetings have already been scheduled with the modeling team; see the attached sheet.')).toContain('scheduling');
+    expect(labelsOf('Thank you for suggesting lunch. Could you let me know what day might be convenient for you?')).toContain('scheduling');
+  });
+
+  it('takes where a meeting "will be held" for its place, not for an announcement', () => {
+    expect(labelsOf('For your information, the design review you were invited to will be held in conference room EB41C2.')).toContain('scheduling');
+  });
+
+  it('knows a request to let the writer know when the reader has some free time', () => {
+    expect(labelsOf('We would like to go over the space plans with you. Please let me know when you have some free time.')).toContain('scheduling');
+  });
+
+  it('takes "I would appreciate if you could help us" with a request for contacts for outreach, even between colleagues', () => {
+    const note = 'Hello Ravi,\n\nMy daughter is looking for a teaching position in the district. I need to know if you know of anyone we can contact about openings there. I would greatly appreciate if you could help us.';
+    expect(labelsOf(note, { isInternal: true })).toContain('outreach_request');
+    expect(labelsOf('I would appreciate if you could help us with the invoice figures by Friday.', { isInternal: true })).not.toContain('outreach_request');
+  });
+});
