@@ -37,7 +37,7 @@ export function contextSignals(label: Label, view: ContextView): SignalRule[] {
       // Thanks that open a proposal, a redirect or a nudge belong to what comes after them
       // (one passing "see you tonight" is a pleasantry, not a proposal).
       if (OWN_BUSINESS.some((l) => view.hits[l].length > (l === 'scheduling' ? 1 : 0))) return [];
-      return isShortThanks(view.parts.newText) ? [structural('short_thanks', 0.6)] : [];
+      return isShortThanks(view.parts.newText) && !answersCompliment(view) ? [structural('short_thanks', 0.6)] : [];
     case 'scheduling':
       return schedulingContext(view);
     case 'outreach_reply':
@@ -181,9 +181,17 @@ function isOutreachRequest(text: string, config: ContextView['config']): boolean
   return noisyOr(fired) - against.reduce((t, r) => t + r.weight, 0) >= config.thresholds.outreach_request;
 }
 
+/** What a short thanks answers is praise ("Great job, it's all your hard work"): thanks for a compliment, not for help. */
+function answersCompliment(view: ContextView): boolean {
+  if (!view.parts.quoted) return false;
+  const praise = view.config.context?.compliment ?? [];
+  return praise.length > 0 && praise.some((r) => r.pattern.test(answeredOf(view)));
+}
+
 // Thanks that only acknowledge a message or an invitation are not thanks for help given.
 const ACKNOWLEDGES = /\bthank(s| you)( very much| so much)? for (the|your) (invitation|message|e-?mail|note|update|keeping me in mind)\b/i;
-const ACKNOWLEDGING_OPENER = /^(ok(ay)?|fine|noted|sounds good|understood)\b/i;
+// It may sit below a first line that names whom it answers ("Mike Curran / Ok - thanks").
+const ACKNOWLEDGING_OPENER = /^([^\n.!?]{1,40}\n\s*)?(ok(ay)?|fine|noted|sounds good|understood)\b/i;
 // After the thanks, the writer gets on with something else: a plan, an answer, a request.
 const MOVES_ON = /\b(i|we) (shall|will|'ll|am going to)\b|\byes\b|\?|\bplease\b|\b(could|can|would) you\b|\bwould (also )?be (useful|helpful|great|nice)\b|:/i;
 
@@ -193,7 +201,7 @@ export function isShortThanks(newText: string): boolean {
   const opening = text.slice(0, 40);
   if (text.length > 160 || !/\b(thank(s| you)|much appreciated)\b/i.test(opening)) return false;
   // "OK, thanks" acknowledges what was said; it does not thank for help.
-  if (ACKNOWLEDGING_OPENER.test(text)) return false;
+  if (ACKNOWLEDGING_OPENER.test(newText.trim())) return false;
   if (/\bthank(s| you) in advance\b/i.test(text) || ACKNOWLEDGES.test(text)) return false;
   const afterThanks = text.replace(/^.*?\b(thank(s| you)|much appreciated)\b[^.!]*[.!]*/i, '');
   return !MOVES_ON.test(afterThanks) && !/\?|\bplease\b|\b(could|can|would) you\b/i.test(text);

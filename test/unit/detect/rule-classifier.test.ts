@@ -419,3 +419,22 @@ describe('RuleClassifier: proposals in other words', () => {
     expect(labelsOf('I would appreciate if you could help us with the invoice figures by Friday.', { isInternal: true })).not.toContain('outreach_request');
   });
 });
+
+describe('RuleClassifier: short thanks for what was not help', () => {
+  const reply = (note: string, answered: string) =>
+    labelsOf(`${note}\n\n-----Original Message-----\nFrom: Lee Park\nSent: Friday, June 5, 2026 4:02 PM\nSubject: Re: Another offer accepted\n\n${answered}`, { isReply: true });
+
+  it('does not take thanks for praise or congratulations for thanks for help, but keeps thanks for what was sent', () => {
+    expect(reply('Thanks so much, Lee!', 'Nora,\n\nGreat news. It is all your hard work.\n\nLee')).not.toContain('thank_you');
+    expect(reply('Thanks. Congratulations to you too.', 'Congratulations on your promotion!')).not.toContain('thank_you');
+    expect(reply('Thanks so much, Lee!', 'Nora,\n\nHere are the slides from the workshop you asked about.\n\nLee')).toContain('thank_you');
+  });
+
+  it('reads "Ok - thanks" under a line naming whom it answers as an acknowledgement', () => {
+    expect(reply('Lee Park\nOk - thanks.', 'We are short of people this month and will evaluate the tool in the autumn.')).not.toContain('thank_you');
+  });
+
+  it('knows thanks followed by what came: "Thank you! I received your first set of grades"', () => {
+    expect(labelsOf('Thank you Dr. Olsen!\nI received your first set of grades and will keep track of the rest as you work through the class, so that no student is missed at the end of the term.')).toContain('thank_you');
+  });
+});
