@@ -22,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -112,10 +113,13 @@ interface WorkerProcess {
   output: string[];
 }
 
+const RAPPORT_BIN = fileURLToPath(new URL('../bin/rapport.js', import.meta.url));
+
 /** Starts `rapport worker --queues sync`; resolves once it says it serves. */
 function startWorker(env: NodeJS.ProcessEnv, concurrency: number | undefined): Promise<WorkerProcess> {
-  const args = ['bin/rapport.js', 'worker', '--queues', 'sync', ...(concurrency ? ['--concurrency', String(concurrency)] : [])];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = ['worker', '--queues', 'sync', ...(concurrency ? ['--concurrency', String(concurrency)] : [])];
+  // Executed as `npx rapport` executes it, so the Node options on its first line apply.
+  const child = spawn(RAPPORT_BIN, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.once('exit', () => running.delete(child));
   const output: string[] = [];
