@@ -18,6 +18,7 @@ import type { Redis } from 'ioredis';
 import { simpleParser } from 'mailparser';
 import { connectRedis } from '../src/workers/redis-connection.ts';
 import { buildIsCurrent } from '../bin/build-is-current.js';
+import { cpuSecondsOf, memoryOf } from './accounts-probes.ts';
 import { ME, readSources, renameMessageId } from './enron-corpus.ts';
 
 // The options src/ingest/parse-message.ts uses, so both rates parse the same way.
@@ -116,25 +117,16 @@ function parseSummary(output: string) {
  * started (node's start-up included, about a second).
  */
 function watchProcess(pid: number) {
-  const TICKS_PER_SECOND = 100; // USER_HZ on Linux
   let vmHwm: number | null = null;
   let peakRss = 0;
   let cpuSeconds = 0;
   const sample = () => {
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-      // A process that has exited but not been reaped still has a status, without its memory lines.
-      if (kb('VmHWM') > 0) vmHwm = kb('VmHWM');
-      const rss = kb('VmRSS');
-      peakRss = Math.max(peakRss, rss);
-      // Fields after the command name, which is in parentheses: utime and stime are the 12th and 13th.
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      cpuSeconds = (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-    } catch {
-      // the process has exited, or /proc is absent (not Linux): keep the last sample
-    }
+    // Null once the process is gone (or off Linux): the last sample stands.
+    const memory = memoryOf(pid);
+    // A process that has exited but not been reaped still has a status, without its memory lines.
+    if (memory && memory.hwm > 0) vmHwm = memory.hwm;
+    peakRss = Math.max(peakRss, memory?.rss ?? 0);
+    cpuSeconds = cpuSecondsOf(pid) ?? cpuSeconds;
   };
   sample();
   const timer = setInterval(sample, 100);
