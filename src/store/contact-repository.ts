@@ -73,7 +73,15 @@ async function upsertCompanies(
      union all select id, domain from company where domain = any($1)`,
     [domains, domains.map((d) => companies.get(d))],
   );
-  return new Map(rows.map((r) => [r.domain, r.id]));
+  const ids = new Map(rows.map((r) => [r.domain, r.id]));
+  // A company another transaction inserted and committed while this statement waited on
+  // it is neither inserted nor in the statement's snapshot; a new statement sees it.
+  const late = domains.filter((d) => !ids.has(d));
+  if (late.length > 0) {
+    const found = await tx.query<{ id: number; domain: string }>('select id, domain from company where domain = any($1)', [late]);
+    for (const r of found) ids.set(r.domain, r.id);
+  }
+  return ids;
 }
 
 function companyOf(person: ContactObservation, companyIds: Map<string, number>): number | null {

@@ -1,7 +1,8 @@
 /**
  * Several workers write batches at once (accounts of one user share correspondents). Each
  * batch is one transaction, and two that meet the same contacts in different orders must
- * not deadlock: the store takes its row locks in one order.
+ * not deadlock: the store takes its row locks in one order, and one that waits on rows
+ * another creates still finds them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContactObservation } from '../../src/core/types.ts';
@@ -64,5 +65,34 @@ describe('concurrent batches over the same contacts (PostgreSQL server)', () => 
     expect(names).toEqual({ n: PEOPLE.length, total: PEOPLE.length + (1200 + 700 + 150) * rounds });
     const [interactions] = await store.db.query<{ n: number }>('select count(*)::int as n from interaction');
     expect(interactions!.n).toBe(PEOPLE.length);
+  });
+
+  it('gives a contact the company another batch created while this one waited on it', async () => {
+    const at = (address: string): ContactObservation => ({
+      address, name: null, company: { domain: 'late-firm.example', name: 'Late Firm' },
+    });
+    let releaseFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstWrote!: () => void;
+    const firstHasWritten = new Promise<void>((resolve) => (firstWrote = resolve));
+    const first = store.db.transaction(async (tx) => {
+      await upsertContacts(tx, [at('ann@late-firm.example')]);
+      firstWrote();
+      await firstMayCommit; // holds the new company row uncommitted
+    });
+    await firstHasWritten;
+    // The second batch's insert of the same company waits for the first to commit.
+    const second = store.db.transaction((tx) => upsertContacts(tx, [at('bob@late-firm.example')]));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    releaseFirst();
+    await Promise.all([first, second]);
+    const rows = await store.db.query<{ address: string; domain: string | null }>(
+      `select e.address, co.domain from contact_email e join contact c on c.id = e.contact_id
+       left join company co on co.id = c.company_id where e.address like '%@late-firm.example' order by e.address`,
+    );
+    expect(rows).toEqual([
+      { address: 'ann@late-firm.example', domain: 'late-firm.example' },
+      { address: 'bob@late-firm.example', domain: 'late-firm.example' },
+    ]);
   });
 });
