@@ -51,6 +51,7 @@ const configSchema = z.object({
   ingest: z.object({
     batchSize: z.number().int().min(1).max(10_000),
     concurrency: z.number().int().min(1).max(64),
+    prepareThread: z.boolean(),
     threadSubjectWindowDays: z.number().int().min(0).max(3650),
     maxParticipantsPerMessage: z.number().int().min(1),
   }),

@@ -4,6 +4,8 @@ import type { Config } from '../config/load-config.ts';
 import type { SourceFailure, SourceRef } from '../core/types.ts';
 import { loadDetectConfig } from '../config/load-detect-config.ts';
 import { RuleClassifier } from '../detect/rule-classifier.ts';
+import { oneAtATime } from '../core/one-at-a-time.ts';
+import { PrepareThread } from '../ingest/prepare-thread.ts';
 import { scanExport } from '../integrations/mailbox/index.ts';
 import { addUserAddresses, ensureAccount } from '../store/account-repository.ts';
 import type { Database } from '../store/database.ts';
@@ -50,13 +52,15 @@ export async function runImport(
   const accountId = await ensureAccount(deps.db, 'mailbox', known[0] ?? 'export');
   const progress: ImportProgress = { found: 0, done: 0, stored: 0, duplicates: 0, failed: 0, meetings: 0 };
   const tracker = new BatchTracker(progress, onProgress);
-  const { queue, worker } = startIngest(deps, tracker);
+  const prepareThread = deps.config.ingest.prepareThread ? new PrepareThread() : undefined;
+  const { queue, worker } = startIngest(deps, tracker, prepareThread);
   try {
     await queueBatches(deps, queue, tracker, paths, accountId);
     await tracker.allDone();
   } finally {
     await worker.close();
     await queue.close();
+    await prepareThread?.close();
   }
   return {
     ...progress,
@@ -65,11 +69,12 @@ export async function runImport(
   };
 }
 
-function startIngest(deps: ImportDeps, tracker: BatchTracker) {
+function startIngest(deps: ImportDeps, tracker: BatchTracker, prepareThread: PrepareThread | undefined) {
   const prefix = deps.config.queuePrefix;
   const queue = openQueue('ingest', deps.redis, prefix);
   const classifier = new RuleClassifier(loadDetectConfig());
-  const ingest = startWorker('ingest', (job) => processIngestBatch({ ...deps, classifier }, job), {
+  const writeInTurn = oneAtATime();
+  const ingest = startWorker('ingest', (job) => processIngestBatch({ ...deps, classifier, prepareThread, writeInTurn }, job), {
     connection: deps.redis,
     prefix,
     concurrency: deps.config.ingest.concurrency,

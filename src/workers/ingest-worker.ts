@@ -1,11 +1,12 @@
 import type { Job } from 'bullmq';
 import type { Config } from '../config/load-config.ts';
+import type { OneAtATime } from '../core/one-at-a-time.ts';
 import type { MessageClassifier } from '../core/detection.ts';
-import type { MeetingRecord, MessageRecord, SourceFailure } from '../core/types.ts';
-import { analyseCalendar, analyseMessage, type AnalysisContext } from '../ingest/analyse-message.ts';
+import type { MeetingRecord, MessageRecord, SourceFailure, SourceRef } from '../core/types.ts';
+import type { AnalysisContext } from '../ingest/analyse-message.ts';
 import { DEFAULT_FREE_MAIL_DOMAINS } from '../ingest/company-from-domain.ts';
-import { parseMessage } from '../ingest/parse-message.ts';
-import { readSources } from '../integrations/mailbox/index.ts';
+import { prepareItems, readRawItems, reasonOf, type PreparedItem, type RawItem } from '../ingest/prepare-item.ts';
+import type { PrepareThread } from '../ingest/prepare-thread.ts';
 import { addUserAddresses } from '../store/account-repository.ts';
 import type { Database, Queryable } from '../store/database.ts';
 import { recordFailures } from '../store/failure-repository.ts';
@@ -24,6 +25,13 @@ export interface IngestDeps {
    * changed, so that planned work (thank-yous, follow-ups, deliveries) can follow.
    */
   onWritten?: (change: WrittenChange) => Promise<void>;
+  /** Where an import's batches are read, parsed and analysed; this thread when absent. */
+  prepareThread?: PrepareThread;
+  /**
+   * Makes concurrent jobs write one at a time (an import's, whose next batch is prepared
+   * while one is written), so threads come out as when the batches run one after another.
+   */
+  writeInTurn?: OneAtATime;
 }
 
 /** Rows a write stored or changed. */
@@ -32,19 +40,10 @@ export interface WrittenChange {
   meetingIds: number[];
 }
 
-/** One message or calendar file to ingest, already read: from an export or a provider. */
-export interface RawItem {
-  /** Where it came from, stored on the message: `path`, `path#index`, `gmail:<account>/<id>`. */
-  source: string;
-  format: 'mbox' | 'raw' | 'ics';
-  /** Its bytes, or why they could not be read. */
-  raw: Buffer | Error;
-  /** Where a failure is recorded: the file (or provider) and the position in it. */
-  failure: { path: string; position: number };
-}
+export type { RawItem } from '../ingest/prepare-item.ts';
 
 /** One item of a batch, read and analysed, ready to be written. */
-type Prepared = { item: RawItem; message: MessageRecord | null; meetings: MeetingRecord[] };
+type Prepared = { failure: RawItem['failure']; message: MessageRecord | null; meetings: MeetingRecord[] };
 
 /** What ingesting a list of items did, with each item's message key (null: no message). */
 export interface IngestOutcome {
@@ -52,20 +51,27 @@ export interface IngestOutcome {
   messageKeys: (string | null)[];
 }
 
-/** Processes one `ingest-batch` job: reads the referenced bytes, then ingests them. */
+/**
+ * Processes one `ingest-batch` job: reads the referenced bytes, parses and analyses them
+ * (on `deps.prepareThread` when there is one), then writes what they hold.
+ */
 export async function processIngestBatch(
   deps: IngestDeps,
   job: Pick<Job<IngestBatchData>, 'data'>,
 ): Promise<IngestBatchResult> {
-  const raws = await readSources(job.data.refs);
-  const items = job.data.refs.map((ref, i): RawItem => ({
-    source: ref.format === 'mbox' ? `${ref.path}#${ref.index}` : ref.path,
-    format: ref.format,
-    raw: raws[i]!,
-    failure: { path: ref.path, position: ref.index },
-  }));
-  return (await ingestRawItems(deps, job.data.accountId, items)).result;
+  const ctx = await analysisContext(deps);
+  const refs = job.data.refs;
+  if (deps.prepareThread) {
+    const { classifier: _, ...settings } = ctx;
+    const prepared = await deps.prepareThread.prepare(refs, settings).catch(() => null);
+    // A thread that died on this batch (out of memory, say) leaves it to this thread.
+    if (prepared) return (await writePrepared(deps, job.data.accountId, refs.map(failureOf), prepared)).result;
+  }
+  const items = await readRawItems(refs);
+  return (await writePrepared(deps, job.data.accountId, items.map((i) => i.failure), await prepareItems(items, ctx))).result;
 }
+
+const failureOf = (ref: SourceRef): RawItem['failure'] => ({ path: ref.path, position: ref.index });
 
 /**
  * Parses and analyses every item outside the database, then writes them in one
@@ -78,51 +84,51 @@ export async function ingestRawItems(
   accountId: number,
   items: readonly RawItem[],
 ): Promise<IngestOutcome> {
-  const ctx = await analysisContext(deps);
+  const prepared = await prepareItems(items, await analysisContext(deps));
+  return writePrepared(deps, accountId, items.map((i) => i.failure), prepared);
+}
+
+/** Writes prepared items (`places[i]` says where item i came from, for failures). */
+async function writePrepared(
+  deps: IngestDeps,
+  accountId: number,
+  places: readonly RawItem['failure'][],
+  outcomes: readonly PreparedItem[],
+): Promise<IngestOutcome> {
   const result: IngestBatchResult = { stored: 0, duplicates: 0, failed: 0, meetings: 0 };
   const failures: SourceFailure[] = [];
-  const failed = new Set<RawItem>();
-  const fail = (item: RawItem, err: unknown) => {
-    if (isTransientDatabaseError(err)) throw err;
+  const failed = new Set<number>();
+  const fail = (index: number, reason: string) => {
     result.failed += 1;
-    failed.add(item);
-    failures.push({ ...item.failure, reason: reasonOf(err) });
+    failed.add(index);
+    failures.push({ ...places[index]!, reason });
   };
-  const prepared: Prepared[] = [];
-  for (const item of items) {
-    try {
-      if (item.raw instanceof Error) throw item.raw;
-      prepared.push(await prepare(item, item.raw, ctx));
-    } catch (err) {
-      fail(item, err);
-    }
-  }
+  const prepared: (Prepared & { index: number })[] = [];
+  outcomes.forEach((o, index) => {
+    if (o.ok) prepared.push({ index, failure: places[index]!, message: o.message, meetings: o.meetings });
+    else fail(index, o.reason);
+  });
   const change: WrittenChange = { messageRowIds: [], meetingIds: [] };
-  await deps.db.transaction(async (tx) => {
+  const inTurn = deps.writeInTurn ?? ((work) => work());
+  await inTurn(() => deps.db.transaction(async (tx) => {
     const write = (batch: Prepared[]) =>
       withSavepoint(tx, () => writeItems(tx, batch, accountId, deps.config, result, change));
     try {
       await write(prepared);
     } catch (err) {
       if (isTransientDatabaseError(err)) throw err;
-      for (const p of prepared) await write([p]).catch((e: unknown) => fail(p.item, e));
+      for (const p of prepared) {
+        await write([p]).catch((e: unknown) => {
+          if (isTransientDatabaseError(e)) throw e;
+          fail(p.index, reasonOf(e));
+        });
+      }
     }
-  });
+  }));
   await recordFailures(deps.db, failures);
   if (deps.onWritten && (change.messageRowIds.length > 0 || change.meetingIds.length > 0)) await deps.onWritten(change);
-  const keyOf = new Map(prepared.map((p) => [p.item, p.message?.messageKey ?? null]));
-  return { result, messageKeys: items.map((item) => (failed.has(item) ? null : (keyOf.get(item) ?? null))) };
-}
-
-async function prepare(item: RawItem, raw: Buffer, ctx: AnalysisContext): Promise<Prepared> {
-  if (item.format === 'ics') {
-    const { meetings, errors } = analyseCalendar(raw.toString('utf8'), item.source, ctx);
-    // A calendar of only tasks or time zones has nothing to import; that is not an error.
-    if (meetings.length === 0 && errors.length > 0) throw new Error(errors[0]);
-    return { item, message: null, meetings };
-  }
-  const { message, meetings } = analyseMessage(await parseMessage(raw), item.source, ctx);
-  return { item, message, meetings };
+  const keyOf = new Map(prepared.map((p) => [p.index, p.message?.messageKey ?? null]));
+  return { result, messageKeys: places.map((_, i) => (failed.has(i) ? null : (keyOf.get(i) ?? null))) };
 }
 
 /** Writes items and adds their counts to `result` only once all are written. */
@@ -222,9 +228,4 @@ function isTransientDatabaseError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && /^(08|53|57|58|40001|40P01)/.test(code)) return true;
   return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(String(code));
-}
-
-function reasonOf(err: unknown): string {
-  const message = err instanceof Error ? err.message : String(err);
-  return message.split('\n')[0]!.slice(0, 500);
 }
