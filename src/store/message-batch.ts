@@ -16,8 +16,9 @@ export type BatchOutcome = Map<string, { rowId: number; isNew: boolean }>;
 
 /**
  * Stores a batch of analysed messages with their threads, contacts and interactions in a
- * fixed number of statements, whatever the batch size. Call inside a transaction; a
- * message already stored changes nothing.
+ * fixed number of statements, whatever the batch size. Threads are planned before the
+ * messages are inserted, so each row is written once, with its thread. Call inside a
+ * transaction; a message already stored changes nothing.
  */
 export async function recordMessageBatch(
   tx: Queryable,
@@ -25,37 +26,61 @@ export async function recordMessageBatch(
   options: BatchOptions,
 ): Promise<BatchOutcome> {
   const unique = [...new Map(records.map((r) => [r.messageKey, r])).values()];
-  const inserted = await insertMessages(tx, unique, options.accountId);
-  const fresh = unique.filter((r) => inserted.has(r.messageKey)).map((record) => ({
+  const known = await storedIds(tx, unique.map((r) => r.messageKey));
+  // Until inserted, a new message is known by its place in the batch.
+  const candidates = unique.filter((r) => !known.has(r.messageKey)).map((record, i) => ({ rowId: i + 1, record }));
+  if (candidates.length === 0) return outcomeOf(known, new Map());
+  const threads = await planBatchThreads(tx, candidates, options.subjectWindowDays);
+  const inserted = await insertMessages(tx, candidates, threads.threadOf, options.accountId);
+  const fresh = candidates.filter((c) => inserted.has(c.record.messageKey)).map(({ rowId, record }) => ({
     rowId: inserted.get(record.messageKey)!,
+    threadId: threads.threadOf(rowId),
     record,
   }));
+  await keyAndTimeThreads(tx, fresh);
+  if (fresh.length < candidates.length) {
+    // Another transaction stored some of them meanwhile: theirs stand, and the threads
+    // planned only for them go.
+    for (const [key, id] of await storedIds(tx, candidates.map((c) => c.record.messageKey).filter((k) => !inserted.has(k)))) {
+      known.set(key, id);
+    }
+    await deleteEmptyThreads(tx, threads.created);
+  }
   if (fresh.length > 0) {
-    await threadMessages(tx, fresh, options.subjectWindowDays);
     await logInteractions(tx, fresh);
     for (const { rowId, record } of fresh) await recordReferrals(tx, rowId, record);
   }
-  return outcomeOf(tx, unique, inserted);
+  return outcomeOf(known, inserted);
+}
+
+async function storedIds(tx: Queryable, keys: readonly string[]): Promise<Map<string, number>> {
+  if (keys.length === 0) return new Map();
+  const rows = await tx.query<{ id: number; message_key: string }>(
+    'select id, message_key from message where message_key = any($1)',
+    [keys],
+  );
+  return new Map(rows.map((r) => [r.message_key, r.id]));
 }
 
 async function insertMessages(
   tx: Queryable,
-  records: readonly MessageRecord[],
+  planned: readonly PlannedMessage[],
+  threadOf: (placeholder: number) => number,
   accountId: number | null,
 ): Promise<Map<string, number>> {
   const rows = await tx.query<{ id: number; message_key: string }>(
-    `insert into message (message_key, account_id, rfc_message_id, in_reply_to, refs, direction,
+    `insert into message (message_key, account_id, thread_id, rfc_message_id, in_reply_to, refs, direction,
        from_address, participants, counterparts, sent_at, subject, normalized_subject, excerpt, is_bulk, labels, source)
-     select x.message_key, $2::int, x.rfc_message_id, x.in_reply_to, x.refs, x.direction, x.from_address,
+     select x.message_key, $2::int, x.thread_id, x.rfc_message_id, x.in_reply_to, x.refs, x.direction, x.from_address,
        x.participants, x.counterparts, x.sent_at, x.subject, x.normalized_subject, x.excerpt, x.is_bulk, x.labels, x.source
-     from jsonb_to_recordset($1::jsonb) as x(message_key text, rfc_message_id text, in_reply_to text[],
+     from jsonb_to_recordset($1::jsonb) as x(message_key text, thread_id int, rfc_message_id text, in_reply_to text[],
        refs text[], direction text, from_address text, participants text[], counterparts text[],
        sent_at timestamptz, subject text, normalized_subject text, excerpt text, is_bulk boolean, labels jsonb, source text)
      on conflict (message_key) do nothing returning id, message_key`,
     [
       jsonParam(
-        records.map((m) => ({
-          message_key: m.messageKey, rfc_message_id: m.messageId, in_reply_to: m.inReplyTo,
+        planned.map(({ rowId, record: m }) => ({
+          message_key: m.messageKey, thread_id: threadOf(rowId), rfc_message_id: m.messageId, in_reply_to: m.inReplyTo,
           refs: m.references, direction: m.direction, from_address: m.fromAddress,
           participants: m.participants, counterparts: m.counterparts, sent_at: m.sentAt,
           subject: m.subject, normalized_subject: m.normalizedSubject, excerpt: m.excerpt,
@@ -68,38 +93,62 @@ async function insertMessages(
   return new Map(rows.map((r) => [r.message_key, r.id]));
 }
 
-async function threadMessages(tx: Queryable, fresh: PlannedMessage[], windowDays: number): Promise<void> {
-  const keys = [...new Set(fresh.flatMap((m) => threadKeysOf(m.record)))];
+/** A message stored by this batch, with its row and its thread. */
+type StoredMessage = PlannedMessage & { threadId: number };
+
+/**
+ * Plans the batch's threads and makes them exist: merges the threads it joins, creates
+ * the new ones. Returns each planned message's thread and the ids of the new threads.
+ */
+async function planBatchThreads(
+  tx: Queryable,
+  planned: PlannedMessage[],
+  windowDays: number,
+): Promise<{ threadOf: (placeholder: number) => number; created: number[] }> {
+  const keys = [...new Set(planned.flatMap((m) => threadKeysOf(m.record)))];
   const owners = await tx.query<{ key: string; thread_id: number }>(
     'select key, thread_id from thread_key where key = any($1)',
     [keys],
   );
   const plan = planThreads(
-    fresh,
+    planned,
     new Map(owners.map((o) => [o.key, o.thread_id])),
-    await subjectCandidates(tx, fresh, windowDays),
+    await subjectCandidates(tx, planned, windowDays),
     windowDays,
   );
   for (const merge of plan.merges) await mergeThreads(tx, merge.into, merge.from);
   const realIds = await createThreads(tx, plan.newThreads);
-  const threadOf = (rowId: number) => {
-    const planned = plan.threadOf.get(rowId)!;
-    return planned > 0 ? planned : realIds.get(planned)!;
+  return {
+    threadOf: (placeholder) => {
+      const thread = plan.threadOf.get(placeholder)!;
+      return thread > 0 ? thread : realIds.get(thread)!;
+    },
+    created: [...realIds.values()],
   };
+}
+
+/** Gives the threads of the stored messages their Message-IDs and their first and last times. */
+async function keyAndTimeThreads(tx: Queryable, stored: readonly StoredMessage[]): Promise<void> {
+  if (stored.length === 0) return;
   await tx.query(
     `insert into thread_key (key, thread_id) select * from unnest($1::text[], $2::int[])
      on conflict (key) do nothing`,
     [
-      fresh.flatMap((m) => threadKeysOf(m.record)),
-      fresh.flatMap((m) => threadKeysOf(m.record).map(() => threadOf(m.rowId))),
+      stored.flatMap((m) => threadKeysOf(m.record)),
+      stored.flatMap((m) => threadKeysOf(m.record).map(() => m.threadId)),
     ],
   );
+  await updateThreadTimes(tx, stored);
+}
+
+async function deleteEmptyThreads(tx: Queryable, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
   await tx.query(
-    `update message m set thread_id = v.thread_id from unnest($1::int[], $2::int[]) as v(id, thread_id)
-     where m.id = v.id`,
-    [fresh.map((m) => m.rowId), fresh.map((m) => threadOf(m.rowId))],
+    `delete from thread t where t.id = any($1::int[])
+     and not exists (select 1 from message m where m.thread_id = t.id)
+     and not exists (select 1 from meeting g where g.thread_id = t.id)`,
+    [ids],
   );
-  await updateThreadTimes(tx, fresh, threadOf);
 }
 
 async function subjectCandidates(
@@ -144,15 +193,10 @@ async function createThreads(
   return new Map(entries.map(([placeholder], i) => [placeholder, ids[i]!.id]));
 }
 
-async function updateThreadTimes(
-  tx: Queryable,
-  fresh: PlannedMessage[],
-  threadOf: (rowId: number) => number,
-): Promise<void> {
+async function updateThreadTimes(tx: Queryable, stored: readonly StoredMessage[]): Promise<void> {
   const span = new Map<number, { first: Date; last: Date; subject: string }>();
-  for (const { rowId, record } of fresh) {
+  for (const { threadId: id, record } of stored) {
     if (!record.sentAt) continue;
-    const id = threadOf(rowId);
     const s = span.get(id);
     if (!s) span.set(id, { first: record.sentAt, last: record.sentAt, subject: record.subject });
     else {
@@ -199,20 +243,9 @@ async function logInteractions(tx: Queryable, fresh: PlannedMessage[]): Promise<
   );
 }
 
-async function outcomeOf(
-  tx: Queryable,
-  records: readonly MessageRecord[],
-  inserted: Map<string, number>,
-): Promise<BatchOutcome> {
-  const known = records.filter((r) => !inserted.has(r.messageKey)).map((r) => r.messageKey);
-  const existing = known.length
-    ? await tx.query<{ id: number; message_key: string }>(
-        'select id, message_key from message where message_key = any($1)',
-        [known],
-      )
-    : [];
+function outcomeOf(known: Map<string, number>, inserted: Map<string, number>): BatchOutcome {
   const out: BatchOutcome = new Map();
   for (const [key, rowId] of inserted) out.set(key, { rowId, isNew: true });
-  for (const row of existing) out.set(row.message_key, { rowId: row.id, isNew: false });
+  for (const [key, rowId] of known) out.set(key, { rowId, isNew: false });
   return out;
 }
