@@ -5,9 +5,10 @@
  * another creates still finds them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ContactObservation } from '../../src/core/types.ts';
+import type { ContactObservation, MessageRecord } from '../../src/core/types.ts';
 import { countNames, upsertContacts } from '../../src/store/contact-repository.ts';
 import { upsertInteractions } from '../../src/store/interaction-repository.ts';
+import { recordMessageBatch } from '../../src/store/message-batch.ts';
 import { openTestStore, type TestStore } from '../helpers/test-store.ts';
 
 const PEOPLE: ContactObservation[] = Array.from({ length: 1500 }, (_, i) => ({
@@ -94,5 +95,43 @@ describe('concurrent batches over the same contacts (PostgreSQL server)', () => 
       { address: 'ann@late-firm.example', domain: 'late-firm.example' },
       { address: 'bob@late-firm.example', domain: 'late-firm.example' },
     ]);
+  });
+
+  it('stores a message two batches bring at once one time, in one thread', async () => {
+    const record: MessageRecord = {
+      messageKey: '<both@acme.example>', messageId: '<both@acme.example>', inReplyTo: [], references: [],
+      sentAt: new Date('2026-03-02T14:15:00Z'), subject: 'Coffee next week?', normalizedSubject: 'coffee next week?',
+      direction: 'received', fromAddress: 'jane.doe@acme.example', participants: ['jane.doe@acme.example'],
+      counterparts: ['jane.doe@acme.example'], excerpt: 'Hi Alex', isBulk: false, source: 'test',
+      contacts: [{ address: 'jane.doe@acme.example', name: 'Jane Doe', company: null }],
+      detection: { labels: [], scores: {} as MessageRecord['detection']['scores'], signals: [] }, referrals: [],
+    };
+    const options = { accountId: null, subjectWindowDays: 60 };
+    let releaseFirst!: () => void;
+    const firstMayCommit = new Promise<void>((resolve) => (releaseFirst = resolve));
+    let firstWrote!: () => void;
+    const firstHasWritten = new Promise<void>((resolve) => (firstWrote = resolve));
+    const first = store.db.transaction(async (tx) => {
+      const outcome = await recordMessageBatch(tx, [record], options);
+      firstWrote();
+      await firstMayCommit;
+      return outcome;
+    });
+    await firstHasWritten;
+    // The second batch does not see the first's message yet; its insert waits for the commit.
+    const second = store.db.transaction((tx) => recordMessageBatch(tx, [record], options));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    releaseFirst();
+    const [a, b] = await Promise.all([first, second]);
+    const stored = a.get(record.messageKey)!;
+    expect(stored.isNew).toBe(true);
+    expect(b.get(record.messageKey)).toEqual({ rowId: stored.rowId, isNew: false });
+    const [counts] = await store.db.query<{ messages: number; threads: number; interactions: number }>(
+      `select (select count(*)::int from message where message_key = $1) as messages,
+         (select count(*)::int from thread where normalized_subject = $2) as threads,
+         (select count(*)::int from interaction where source_key = $3) as interactions`,
+      [record.messageKey, record.normalizedSubject, `message:${record.messageKey}`],
+    );
+    expect(counts).toEqual({ messages: 1, threads: 1, interactions: 1 });
   });
 });
