@@ -557,7 +557,7 @@ function report(opts: Options, runs: RunResult[]): void {
   const two = runs.find((r) => r.processes === 2);
   if (one && two) {
     const speedup = two.messages / two.seconds / (one.messages / one.seconds);
-    console.log(`  two processes / one: ${speedup.toFixed(2)}× (target ≥ ${TARGETS.speedup}×: ${speedup >= TARGETS.speedup ? 'met' : 'not met'})`);
+    console.log(`  two processes / one: ${speedup.toFixed(3)}× (target ≥ ${TARGETS.speedup}×: ${speedup >= TARGETS.speedup ? 'met' : 'not met'})`);
   }
   for (const r of runs) {
     const f = fairness(r);
