@@ -43,7 +43,7 @@ export interface WrittenChange {
 export type { RawItem } from '../ingest/prepare-item.ts';
 
 /** One item of a batch, read and analysed, ready to be written. */
-type Prepared = { failure: RawItem['failure']; message: MessageRecord | null; meetings: MeetingRecord[] };
+type Prepared = { message: MessageRecord | null; meetings: MeetingRecord[] };
 
 /** What ingesting a list of items did, with each item's message key (null: no message). */
 export interface IngestOutcome {
@@ -105,7 +105,7 @@ async function writePrepared(
   };
   const prepared: (Prepared & { index: number })[] = [];
   outcomes.forEach((o, index) => {
-    if (o.ok) prepared.push({ index, failure: places[index]!, message: o.message, meetings: o.meetings });
+    if (o.ok) prepared.push({ index, message: o.message, meetings: o.meetings });
     else fail(index, o.reason);
   });
   const change: WrittenChange = { messageRowIds: [], meetingIds: [] };
