@@ -105,6 +105,16 @@ export function addBusinessDays(from: Date, days: number, timeZone: string): Dat
   );
 }
 
+/**
+ * The whole business days gone by from `from` to `to` in `timeZone`: the largest n with
+ * `addBusinessDays(from, n)` not after `to` (0 when `to` is not later).
+ */
+export function businessDaysBetween(from: Date, to: Date, timeZone: string): number {
+  let days = 0;
+  while (addBusinessDays(from, days + 1, timeZone).getTime() <= to.getTime()) days += 1;
+  return days;
+}
+
 /** The midnight that starts the day `date` falls on, in `timeZone`. */
 export function startOfLocalDay(date: Date, timeZone: string): Date {
   const w = wallClock(date, timeZone);

@@ -1,5 +1,5 @@
 import { formatDate } from '../templates/date-wording.ts';
-import { addBusinessDays, addDays } from './plan-calendar.ts';
+import { addBusinessDays, addDays, businessDaysBetween } from './plan-calendar.ts';
 
 /**
  * When an unanswered outreach request gets a follow-up. Pure: the planner passes the
@@ -67,9 +67,21 @@ export function planFollowUp(thread: FollowUpThread, settings: FollowUpSettings,
   return { action: 'draft', number, dueAt, after: last };
 }
 
-/** "You wrote to Jane Doe on Monday, March 2 and have had no reply in 7 business days; follow-up 1 of at most 2." */
-export function followUpReason(name: string | null, lastSentAt: Date, number: number, settings: FollowUpSettings): string {
+/**
+ * "You wrote to Jane Doe on Monday, March 2 and have had no reply in 7 business days;
+ * follow-up 1 of at most 2." The days are those gone by at `now`, which is later than
+ * the wait when the planner catches up (after an import, or a worker that was down).
+ */
+export function followUpReason(
+  name: string | null,
+  lastSentAt: Date,
+  number: number,
+  settings: FollowUpSettings,
+  now: Date,
+): string {
   const when = `${formatDate(lastSentAt, settings.timeZone, 'weekday')}, ${formatDate(lastSentAt, settings.timeZone, 'date')}`;
   const what = number === 1 ? 'wrote to' : 'last followed up with';
-  return `You ${what} ${name ?? 'your contact'} on ${when} and have had no reply in ${settings.followUpBusinessDays} business days; follow-up ${number} of at most ${settings.maxFollowUps}.`;
+  const waited = Math.max(settings.followUpBusinessDays, businessDaysBetween(lastSentAt, now, settings.timeZone));
+  const days = waited === 1 ? '1 business day' : `${waited} business days`;
+  return `You ${what} ${name ?? 'your contact'} on ${when} and have had no reply in ${days}; follow-up ${number} of at most ${settings.maxFollowUps}.`;
 }

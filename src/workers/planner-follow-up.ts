@@ -64,7 +64,7 @@ async function draftFollowUp(deps: PlannerDeps, thread: ThreadToPlan, plan: Extr
     }),
     contact,
     account,
-    reason: followUpReason(contact.name, plan.after.sentAt!, plan.number, followUpSettings(deps)),
+    reason: followUpReason(contact.name, plan.after.sentAt!, plan.number, followUpSettings(deps), deps.now()),
     dueAt: plan.dueAt,
     threadId: thread.id,
     followUpNumber: plan.number,

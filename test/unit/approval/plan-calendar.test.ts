@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addBusinessDays, isWeekend, localDate, startOfLocalDay, startOfNextLocalDay } from '../../../src/approval/plan-calendar.ts';
+import { addBusinessDays, businessDaysBetween, isWeekend, localDate, startOfLocalDay, startOfNextLocalDay } from '../../../src/approval/plan-calendar.ts';
 
 const NY = 'America/New_York';
 
@@ -11,6 +11,14 @@ describe('business days in the user time zone', () => {
     expect(addBusinessDays(new Date('2026-03-14T15:00:00Z'), 1, NY).toISOString()).toBe('2026-03-16T15:00:00.000Z');
     // Seven business days from a Monday end on the Wednesday of the next week.
     expect(addBusinessDays(new Date('2026-04-06T13:00:00Z'), 7, NY).toISOString()).toBe('2026-04-15T13:00:00.000Z');
+  });
+
+  it('are counted back as whole days gone by', () => {
+    const friday = new Date('2026-03-13T14:00:00Z');
+    expect(businessDaysBetween(friday, new Date('2026-03-16T13:59:00Z'), NY)).toBe(0);
+    expect(businessDaysBetween(friday, new Date('2026-03-16T14:00:00Z'), NY)).toBe(1);
+    expect(businessDaysBetween(friday, new Date('2026-03-25T09:00:00Z'), NY)).toBe(7);
+    expect(businessDaysBetween(friday, new Date('2026-03-01T00:00:00Z'), NY)).toBe(0);
   });
 
   it('keep the time of day across a change of clocks', () => {

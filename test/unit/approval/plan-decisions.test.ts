@@ -77,8 +77,12 @@ describe('follow-ups to an outreach request', () => {
   });
 
   it('says why in words', () => {
-    expect(followUpReason('Jane Doe', request.sentAt!, 1, FOLLOW)).toBe(
+    expect(followUpReason('Jane Doe', request.sentAt!, 1, FOLLOW, new Date('2026-03-11T13:15:00Z'))).toBe(
       'You wrote to Jane Doe on Monday, March 2 and have had no reply in 7 business days; follow-up 1 of at most 2.',
+    );
+    // Drafted late (the planner caught up on Friday): the days that really went by.
+    expect(followUpReason('Jane Doe', request.sentAt!, 1, FOLLOW, new Date('2026-03-13T15:00:00Z'))).toBe(
+      'You wrote to Jane Doe on Monday, March 2 and have had no reply in 9 business days; follow-up 1 of at most 2.',
     );
   });
 });
