@@ -56,7 +56,7 @@ export async function demoCommand(base: Config, options: { dataDir?: string }): 
             `rapport demo: ${DEMO_USER.name}'s university Gmail (${DEMO_USER.address}) and personal`,
             `Outlook (${DEMO_OUTLOOK_USER.address}) are connected and syncing. Within a minute the page`,
             `shows the log, the meetings (a call in a few days, with a brief), a thank-you draft for the`,
-            `coffee that ended an hour ago and a follow-up to a request unanswered for eight business days.`,
+            `coffee that ended an hour ago and a follow-up to a request unanswered for twelve days.`,
             '',
             web.hint,
             `Demo data: ${dataDir} (Ctrl-C to stop).`,

@@ -1,8 +1,9 @@
 /**
  * A few weeks of a student's networking, written for the demo, dated relative to `now`,
  * in two mailboxes: the university's Gmail (outreach requests, replies, scheduling, a
- * coffee that ended an hour ago, a request unanswered for eight business days, a
- * referral, ordinary mail) and a personal Outlook one (a request to an alumna, her reply
+ * coffee that ended an hour ago, a request unanswered for twelve days, which is eight to
+ * ten business days whatever the weekday, so its follow-up is always due, a referral,
+ * ordinary mail) and a personal Outlook one (a request to an alumna, her reply
  * with a referral, a call on the calendar in a few days, ordinary mail).
  * Pure: it builds raw messages and calendar events; the demo puts them in emulators.
  */
