@@ -180,6 +180,9 @@ export interface OutlookTokenSource {
   accessToken(forceRefresh?: boolean): Promise<string>;
 }
 
+/** How long before its expiry a kept access token is renewed: MSAL's own default margin. */
+const TOKEN_RENEWAL_MARGIN_MS = 300_000;
+
 export function outlookTokenSource(
   settings: OutlookClientSettings,
   tokens: OutlookTokens,
@@ -189,12 +192,17 @@ export function outlookTokenSource(
   const plugin = accountCachePlugin(tokens.msalCache, (msalCache) => onTokens?.({ msalCache, homeAccountId: tokens.homeAccountId }));
   const client = createMsalClient(settings, plugin);
   let account: AccountInfo | null = null;
+  // MSAL reads the whole serialized cache on every call; a sync makes hundreds of calls
+  // with the same token, so it is kept here until MSAL itself would renew it.
+  let current: { token: string; expiresAt: number } | null = null;
   return {
     async accessToken(forceRefresh = false) {
+      if (!forceRefresh && current && current.expiresAt - Date.now() > TOKEN_RENEWAL_MARGIN_MS) return current.token;
       try {
         account ??= await client.getTokenCache().getAccountByHomeId(tokens.homeAccountId);
         if (!account) throw new ReauthRequiredError('outlook', address, 'no account in the stored token cache');
         const result = await client.acquireTokenSilent({ account, scopes: [...TOKEN_SCOPES], forceRefresh });
+        current = result.expiresOn ? { token: result.accessToken, expiresAt: result.expiresOn.getTime() } : null;
         return result.accessToken;
       } catch (err) {
         throw toAuthError(err, address);
