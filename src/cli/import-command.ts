@@ -37,12 +37,19 @@ export async function importCommand(config: Config, paths: string[], me: string[
   if (summary.failed > 0) process.exitCode = 3;
 }
 
-function formatSummary(s: ImportSummary): string {
+/** The summary printed when an import ends. */
+export function formatSummary(s: ImportSummary): string {
   const seconds = s.elapsedMs / 1000;
   const lines = [
     `Read ${s.done} ${s.done === 1 ? 'item' : 'items'} in ${seconds.toFixed(1)} s (${Math.round(s.done / Math.max(seconds, 0.001))}/s):`,
     `  ${s.stored} new, ${s.duplicates} already in the log, ${s.meetings} calendar events, ${s.failed} could not be read.`,
   ];
+  if (s.preparedHere) {
+    const { batches, reason } = s.preparedHere;
+    lines.push(
+      `  ${batches} ${batches === 1 ? 'batch was' : 'batches were'} parsed on the main thread, more slowly, because the parsing thread failed (${reason}); nothing was lost.`,
+    );
+  }
   if (s.failures.length > 0) {
     lines.push('Could not read:');
     for (const f of s.failures.slice(0, MAX_FAILURES_SHOWN)) {

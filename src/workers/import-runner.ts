@@ -28,6 +28,8 @@ export interface ImportProgress {
 export interface ImportSummary extends ImportProgress {
   elapsedMs: number;
   failures: SourceFailure[];
+  /** Batches the prepare thread could not finish, prepared on the main thread instead. */
+  preparedHere: { batches: number; reason: string } | null;
 }
 
 export interface ImportDeps {
@@ -53,7 +55,11 @@ export async function runImport(
   const progress: ImportProgress = { found: 0, done: 0, stored: 0, duplicates: 0, failed: 0, meetings: 0 };
   const tracker = new BatchTracker(progress, onProgress);
   const prepareThread = deps.config.ingest.prepareThread ? new PrepareThread() : undefined;
-  const { queue, worker } = startIngest(deps, tracker, prepareThread);
+  let preparedHere: ImportSummary['preparedHere'] = null;
+  const onPrepareFallback = (reason: string) => {
+    preparedHere = { batches: (preparedHere?.batches ?? 0) + 1, reason };
+  };
+  const { queue, worker } = startIngest({ ...deps, onPrepareFallback }, tracker, prepareThread);
   try {
     await queueBatches(deps, queue, tracker, paths, accountId);
     await tracker.allDone();
@@ -66,10 +72,15 @@ export async function runImport(
     ...progress,
     elapsedMs: Date.now() - startedAt.getTime(),
     failures: await listFailures(deps.db, startedAt),
+    preparedHere,
   };
 }
 
-function startIngest(deps: ImportDeps, tracker: BatchTracker, prepareThread: PrepareThread | undefined) {
+function startIngest(
+  deps: ImportDeps & { onPrepareFallback: (reason: string) => void },
+  tracker: BatchTracker,
+  prepareThread: PrepareThread | undefined,
+) {
   const prefix = deps.config.queuePrefix;
   const queue = openQueue('ingest', deps.redis, prefix);
   const classifier = new RuleClassifier(loadDetectConfig());

@@ -27,6 +27,8 @@ export interface IngestDeps {
   onWritten?: (change: WrittenChange) => Promise<void>;
   /** Where an import's batches are read, parsed and analysed; this thread when absent. */
   prepareThread?: PrepareThread;
+  /** Told when the prepare thread could not finish a batch, which this thread then prepares. */
+  onPrepareFallback?: (reason: string) => void;
   /**
    * Makes concurrent jobs write one at a time (an import's, whose next batch is prepared
    * while one is written), so threads come out as when the batches run one after another.
@@ -63,8 +65,11 @@ export async function processIngestBatch(
   const refs = job.data.refs;
   if (deps.prepareThread) {
     const { classifier: _, ...settings } = ctx;
-    const prepared = await deps.prepareThread.prepare(refs, settings).catch(() => null);
-    // A thread that died on this batch (out of memory, say) leaves it to this thread.
+    const prepared = await deps.prepareThread.prepare(refs, settings).catch((err: Error) => {
+      // A thread that died on this batch (out of memory, say) leaves it to this thread.
+      deps.onPrepareFallback?.(err.message);
+      return null;
+    });
     if (prepared) return (await writePrepared(deps, job.data.accountId, refs.map(failureOf), prepared)).result;
   }
   const items = await readRawItems(refs);

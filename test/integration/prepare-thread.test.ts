@@ -96,10 +96,18 @@ describe('the prepare thread', () => {
       const refs = await refsOf([bigMbox]);
       const thread = new PrepareThread(SMALL_HEAP);
       try {
-        const deps = { db: store.db, config: testConfig({ RAPPORT_ME: ME }), classifier: new RuleClassifier(loadDetectConfig()), prepareThread: thread };
+        const fallbacks: string[] = [];
+        const deps = {
+          db: store.db,
+          config: testConfig({ RAPPORT_ME: ME }),
+          classifier: new RuleClassifier(loadDetectConfig()),
+          prepareThread: thread,
+          onPrepareFallback: (reason: string) => fallbacks.push(reason),
+        };
         const accountId = await ensureAccount(store.db, 'mailbox', ME);
         const result = await processIngestBatch(deps, { data: { accountId, refs } });
         expect(result).toEqual({ stored: 2, duplicates: 0, failed: 0, meetings: 0 });
+        expect(fallbacks).toEqual([expect.stringMatching(/memory/)]);
         const rows = await store.db.query<{ subject: string }>('select subject from message order by subject');
         expect(rows.map((r) => r.subject)).toEqual(['Full minutes', 'Short note']);
       } finally {
