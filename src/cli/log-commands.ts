@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import type { Config } from '../config/load-config.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { openApp } from '../main.ts';
+import { exportContacts, loadContactLog, type ExportFormat } from '../store/contact-export.ts';
 import { contactTimeline, findContact, listContacts } from '../store/contact-queries.ts';
 import { listMeetings } from '../store/meeting-queries.ts';
-import { exportContacts, type ExportFormat } from './export-contacts.ts';
 import { formatDay, formatTable, formatTime, toJson } from './format.ts';
 
 /** `rapport contacts [--json]`. */
@@ -64,10 +64,8 @@ export async function meetingsCommand(config: Config, json: boolean): Promise<vo
 /** `rapport export --format csv|json|vcf [--out FILE]`. */
 export async function exportCommand(config: Config, format: ExportFormat, out: string | undefined): Promise<void> {
   await withApp(config, async (app) => {
-    const contacts = await listContacts(app.db);
-    const full = [];
-    for (const c of contacts) full.push({ ...c, interactions: await contactTimeline(app.db, c.id) });
-    const text = exportContacts(format, full);
+    const contacts = await loadContactLog(app.db);
+    const text = exportContacts(format, contacts);
     if (out) {
       try {
         fs.writeFileSync(out, text);

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildMeetingBrief } from '../approval/meeting-brief.ts';
 import type { Config } from '../config/load-config.ts';
 import { NotFoundError } from '../core/errors.ts';
+import { EXPORT_FILES, EXPORT_FORMATS, exportContacts, loadContactLog } from '../store/contact-export.ts';
+import { listContactPage } from '../store/contact-queries.ts';
 import {
   countOpenDrafts, findContactPage, listAccountStates, listUpcomingMeetings, loadMeetingThread, loadPersonFacts,
   type PersonFacts, type UpcomingMeeting,
@@ -9,10 +11,13 @@ import {
 import type { Database } from '../store/database.ts';
 import { accountsView } from './views/accounts-view.ts';
 import { contactView } from './views/contact-view.ts';
+import { contactsView } from './views/contacts-view.ts';
 import type { SafeHtml } from './views/html.ts';
 import { layout, type PageFrame } from './views/layout.ts';
 import { meetingsView } from './views/meetings-view.ts';
 
+/** Contacts per page of the contact list. */
+const CONTACTS_PER_PAGE = 100;
 /** How far ahead the meetings page looks. */
 const MEETING_HORIZON_DAYS = 14;
 /** People briefed per meeting: a group meeting's brief stays short. */
@@ -24,13 +29,30 @@ export interface OverviewDeps {
   now: () => Date;
 }
 
-/** The contact page, upcoming meetings with their briefs, and accounts. */
+/** The contact list and its downloads, a contact's page, upcoming meetings with their briefs, and accounts. */
 export function registerOverviewRoutes(scope: FastifyInstance, deps: OverviewDeps): void {
   const timeZone = deps.config.user.timeZone;
   const render = async (request: FastifyRequest, reply: FastifyReply, frame: Pick<PageFrame, 'title' | 'section'>, content: SafeHtml) =>
     reply.type('text/html; charset=utf-8').send(layout({
       ...frame, csrfToken: request.webSession!.csrfToken, openCount: await countOpenDrafts(deps.db, deps.now()),
     }, content));
+
+  scope.get<{ Querystring: { q?: string; from?: string } }>('/contacts', async (request, reply) => {
+    const search = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 200) : '';
+    const from = typeof request.query.from === 'string' && /^\d{1,9}$/.test(request.query.from) ? Number(request.query.from) : 0;
+    const page = await listContactPage(deps.db, { search, limit: CONTACTS_PER_PAGE, offset: from });
+    const state = { page, search, offset: from, pageSize: CONTACTS_PER_PAGE };
+    return render(request, reply, { title: 'Contacts', section: 'contacts' }, contactsView(state, timeZone));
+  });
+
+  // Static paths win over `/contacts/:id` in Fastify's router, whatever the order.
+  for (const format of EXPORT_FORMATS) {
+    scope.get(`/contacts/export.${format}`, async (_request, reply) => {
+      const file = EXPORT_FILES[format];
+      return reply.type(file.type).header('content-disposition', `attachment; filename="${file.name}"`)
+        .send(exportContacts(format, await loadContactLog(deps.db)));
+    });
+  }
 
   scope.get<{ Params: { id: string } }>('/contacts/:id', async (request, reply) => {
     const id = /^\d{1,9}$/.test(request.params.id) ? Number(request.params.id) : null;

@@ -67,6 +67,44 @@ export async function listContacts(db: Queryable): Promise<ContactSummary[]> {
   return rows.map(toSummary);
 }
 
+/** One page of the contact list, and how many contacts match in all. */
+export interface ContactListPage {
+  contacts: ContactSummary[];
+  total: number;
+}
+
+/**
+ * The contacts with an interaction whose name, address or company holds `search` (all
+ * when it is empty), most recent first, `limit` of them from `offset`.
+ */
+export async function listContactPage(
+  db: Queryable,
+  page: { search: string; limit: number; offset: number },
+): Promise<ContactListPage> {
+  const pattern = likePattern(page.search.trim().toLowerCase());
+  const matches = `coalesce(s.n, 0) > 0 and ($1 = '%%'
+    or exists (select 1 from contact_email e where e.contact_id = c.id and e.address like $1)
+    or exists (select 1 from contact_name n where n.contact_id = c.id and lower(n.name) like $1)
+    or lower(co.name) like $1)`;
+  const rows = await db.query<SummaryRow>(
+    `${SUMMARY_SELECT} where ${matches} order by s.last_at desc nulls last, c.id limit $2 offset $3`,
+    [pattern, page.limit, page.offset],
+  );
+  const [count] = await db.query<{ n: number }>(
+    `select count(*)::int as n from contact c
+     left join company co on co.id = c.company_id
+     left join (select contact_id, count(*) n from interaction group by contact_id) s on s.contact_id = c.id
+     where ${matches}`,
+    [pattern],
+  );
+  return { contacts: rows.map(toSummary), total: count?.n ?? 0 };
+}
+
+/** A LIKE pattern that finds `text` anywhere, its own % _ and \ taken literally. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[%_\\]/g, '\\$&')}%`;
+}
+
 /**
  * Finds one contact by id, address, or a part of their name or address. Several matches
  * are an error that lists them, so the user can be precise.
@@ -82,7 +120,7 @@ export async function findContact(db: Queryable, query: string): Promise<Contact
       `${SUMMARY_SELECT} where exists (select 1 from contact_email e where e.contact_id = c.id and e.address like $1)
          or exists (select 1 from contact_name n where n.contact_id = c.id and lower(n.name) like $1)
        order by s.n desc nulls last limit 20`,
-      [`%${q.replace(/[%_\\]/g, '\\$&')}%`],
+      [likePattern(q)],
     );
   }
   if (rows.length === 0) throw new NotFoundError('contact', query);

@@ -137,6 +137,38 @@ describe('the approval page', () => {
     expect((await browser.get('/contacts/999999')).status).toBe(404);
   });
 
+  it('lists the contacts most recent first, finds one by name, address or company, and downloads the log', async () => {
+    const page = await browser.get('/contacts');
+    expect(page.status).toBe(200);
+    const text = visibleText(page.text);
+    expect(text).toContain('Contacts (2)');
+    // Jane: the outreach, her reply and the meeting on the 12th, so she comes before Eve (the 5th).
+    expect(text).toContain('Jane Doe jane.doe@acme.example Acme 2026-03-02 2026-03-12 3');
+    expect(text.indexOf('jane.doe@acme.example')).toBeLessThan(text.indexOf('eve@evil.example'));
+    expect(page.text).toContain(`href="/contacts/${network.jane}"`);
+
+    for (const q of ['jane', 'ACME.example', 'Acme']) {
+      const found = visibleText((await browser.get(`/contacts?q=${encodeURIComponent(q)}`)).text);
+      expect(found, q).toContain('Contacts (1)');
+      expect(found, q).toContain('jane.doe@acme.example');
+      expect(found, q).not.toContain('eve@evil.example');
+    }
+    expect(visibleText((await browser.get('/contacts?q=%25')).text)).toContain('Nobody in the log matches “%”.');
+
+    const csv = await browser.get('/contacts/export.csv');
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="rapport-contacts.csv"');
+    const [header, ...rows] = csv.text.trimEnd().split('\r\n');
+    expect(header).toBe('id,name,emails,company,company_domain,first_contact,last_contact,interactions,referred_by');
+    expect(rows.find((r) => r.includes('jane.doe@acme.example'))).toMatch(/^\d+,Jane Doe,jane\.doe@acme\.example,Acme,acme\.example,2026-03-02T09:00:00\.000Z,/);
+    const json = JSON.parse((await browser.get('/contacts/export.json')).text) as { contacts: { addresses: string[]; interactions: unknown[] }[] };
+    expect(json.contacts.find((c) => c.addresses.includes('jane.doe@acme.example'))!.interactions).toHaveLength(3);
+    const vcf = await browser.get('/contacts/export.vcf');
+    expect(vcf.headers.get('content-type')).toBe('text/vcard; charset=utf-8');
+    expect(vcf.text).toContain('FN:Jane Doe\r\n');
+  });
+
   it('lists the meetings ahead, each with a brief: the person, the history, the thread, questions to ask', async () => {
     const text = visibleText((await browser.get('/meetings')).text);
     expect(text).toContain('Coffee chat: Alex / Jane');

@@ -31,7 +31,7 @@ describe('the approval page keeps strangers and other sites out', () => {
 
   it('sends every page to the sign-in first and refuses changes without a session', async () => {
     const stranger = new PageClient(server.url);
-    for (const path of ['/', '/drafts', `/drafts/${draftId}`, '/meetings', '/accounts', `/contacts/${network.jane}`]) {
+    for (const path of ['/', '/drafts', `/drafts/${draftId}`, '/meetings', '/accounts', '/contacts', `/contacts/${network.jane}`, '/contacts/export.csv']) {
       const page = await stranger.get(path);
       expect(page.status, path).toBe(303);
       expect(page.headers.get('location'), path).toMatch(/^\/login\?next=/);
@@ -118,7 +118,7 @@ describe('the approval page keeps strangers and other sites out', () => {
   it('sends security headers with every response, and pages without any script', async () => {
     const browser = new PageClient(server.url);
     await browser.signIn(server.login.token!);
-    for (const path of ['/drafts', '/login', '/healthz', `/contacts/${network.jane}`]) {
+    for (const path of ['/drafts', '/login', '/healthz', '/contacts', `/contacts/${network.jane}`]) {
       const { headers, text } = await browser.get(path);
       expect(headers.get('content-security-policy'), path).toBe(
         "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
@@ -164,6 +164,13 @@ describe('text from mail stays text', () => {
       expect(text, path).toContain('<img src=x onerror=alert(1)> Quick question <script>alert(2)</script>');
     }
     expect(visibleText((await browser.get(`/contacts/${network.eve}`)).text)).toContain(storedName);
+    const list = await browser.get('/contacts');
+    expect(list.text).not.toMatch(/<script|<b>/i);
+    expect(visibleText(list.text)).toContain(storedName);
+    // A search is shown back in the box and in the "nobody matches" line, as text.
+    const search = await browser.get(`/contacts?q=${encodeURIComponent('"><script>alert(4)</script>')}`);
+    expect(search.text).not.toMatch(/<script/i);
+    expect(visibleText(search.text)).toContain('Nobody in the log matches “"><script>alert(4)</script>”.');
   });
 
   it('a subject typed with CR/LF, and a name or address carrying one, cannot add a header', async () => {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contactTimeline, findContact, listContacts } from '../../src/store/contact-queries.ts';
+import { contactTimeline, findContact, listContactPage, listContacts } from '../../src/store/contact-queries.ts';
 import { listMeetings } from '../../src/store/meeting-queries.ts';
 import { runImport } from '../../src/workers/import-runner.ts';
 import { connectRedis } from '../../src/workers/redis-connection.ts';
@@ -49,6 +49,18 @@ describe.each(ENGINES)('importing a mailbox export (%s)', (engine) => {
     const sam = contacts.find((c) => c.addresses.includes('sam.rivera@acme.example'))!;
     // cc'd on Jane's reply, his own mail, the thank-you, and Jane's suggestion to talk to him
     expect(sam).toMatchObject({ name: 'Sam Rivera', interactionCount: 4, referredBy: 'jane.doe@acme.example' });
+  });
+
+  it('pages the contact list, and searches it by name, address or company with % and _ taken literally', async () => {
+    const all = await listContacts(store.db);
+    const page = (search: string, offset = 0, limit = 1) => listContactPage(store.db, { search, limit, offset });
+    expect(await page('')).toEqual({ contacts: [all[0]], total: 2 });
+    expect(await page('', 1)).toEqual({ contacts: [all[1]], total: 2 });
+    expect((await page('', 2)).contacts).toEqual([]);
+    expect((await page('RIVERA', 0, 10)).contacts.map((c) => c.name)).toEqual(['Sam Rivera']);
+    expect((await page('acme', 0, 10)).total).toBe(2); // the company
+    expect((await page('_')).total).toBe(0);
+    expect((await page('%')).total).toBe(0);
   });
 
   it('threads replies by headers, and by subject when headers are missing', async () => {

@@ -12,7 +12,7 @@ const KIND_WORDS: Record<string, string> = {
 export function contactView(page: ContactPage, now: Date, timeZone: string): SafeHtml {
   const c = page.contact;
   return html`
-<p class="meta"><a href="/drafts">← Drafts</a></p>
+<p class="meta"><a href="/contacts">← Contacts</a></p>
 <h1>${c.name ?? c.addresses[0] ?? `Contact ${c.id}`}</h1>
 <section class="card">
   <dl class="facts">

@@ -23,6 +23,7 @@ export function layout(frame: PageFrame, content: SafeHtml): string {
   <span class="brand">rapport</span>
   <nav>
     ${link('drafts', '/drafts', 'Drafts', frame.openCount ?? '')}
+    ${link('contacts', '/contacts', 'Contacts')}
     ${link('meetings', '/meetings', 'Upcoming meetings')}
     ${link('accounts', '/accounts', 'Accounts')}
   </nav>

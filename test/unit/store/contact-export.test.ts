@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exportContacts, type ContactWithTimeline } from '../../../src/cli/export-contacts.ts';
+import { exportContacts, type ContactWithTimeline } from '../../../src/store/contact-export.ts';
 
 const contact = (over: Partial<ContactWithTimeline> = {}): ContactWithTimeline => ({
   id: 7,

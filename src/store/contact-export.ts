@@ -1,9 +1,26 @@
-import type { ContactSummary, TimelineEntry } from '../store/contact-queries.ts';
+import { contactTimeline, listContacts, type ContactSummary, type TimelineEntry } from './contact-queries.ts';
+import type { Queryable } from './database.ts';
 
 export type ExportFormat = 'csv' | 'json' | 'vcf';
 
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['csv', 'json', 'vcf'];
+
+/** The media type and file name of each format, for a download. */
+export const EXPORT_FILES: Record<ExportFormat, { type: string; name: string }> = {
+  csv: { type: 'text/csv; charset=utf-8', name: 'rapport-contacts.csv' },
+  json: { type: 'application/json; charset=utf-8', name: 'rapport-contacts.json' },
+  vcf: { type: 'text/vcard; charset=utf-8', name: 'rapport-contacts.vcf' },
+};
+
 export interface ContactWithTimeline extends ContactSummary {
   interactions: TimelineEntry[];
+}
+
+/** Every contact of the log with their timeline, as the export writes them. */
+export async function loadContactLog(db: Queryable): Promise<ContactWithTimeline[]> {
+  const full: ContactWithTimeline[] = [];
+  for (const c of await listContacts(db)) full.push({ ...c, interactions: await contactTimeline(db, c.id) });
+  return full;
 }
 
 /** Serialises the contact log in one of the export formats. */
