@@ -3,6 +3,7 @@ import { accountsConnectCommand, accountsListCommand, syncCommand } from './cli/
 import { classifyCommand } from './cli/classify-command.ts';
 import { approveCommand, draftsCommand, editCommand, rejectCommand } from './cli/drafts-command.ts';
 import { importCommand } from './cli/import-command.ts';
+import { noteCommand } from './cli/note-command.ts';
 import { nurtureCommand } from './cli/nurture-command.ts';
 import { startCommand, webCommand, workerCommand } from './cli/start-command.ts';
 import { targetsImportCommand } from './cli/targets-command.ts';
@@ -147,6 +148,15 @@ program
   .option('--off', 'stop check-ins for this contact')
   .addOption(dataDirOption())
   .action((contact: string, opts: { off?: boolean; dataDir?: string }) => nurtureCommand(configFor(opts), contact, !opts.off));
+
+program
+  .command('note')
+  .description('write what was discussed (a call, a meeting, a chat) into a contact\'s log')
+  .argument('<contact>', 'contact id, address, or part of a name')
+  .argument('<text>', 'the note (quote it)')
+  .option('--at <time>', 'when it happened (default: now): ISO 8601, or "YYYY-MM-DD HH:MM" in your time zone')
+  .addOption(dataDirOption())
+  .action((contact: string, text: string, opts: { at?: string; dataDir?: string }) => noteCommand(configFor(opts), contact, text, opts));
 
 program
   .command('worker')

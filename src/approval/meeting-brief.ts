@@ -59,6 +59,8 @@ export interface MeetingBrief {
 }
 
 const MAX_THEIR_QUESTIONS = 3;
+/** Characters of the user's last note that a brief quotes. */
+const MAX_NOTE_IN_BRIEF = 280;
 const MAX_QUESTIONS = 5;
 
 export function buildMeetingBrief(input: MeetingBriefInput): MeetingBrief {
@@ -90,16 +92,21 @@ function describeHistory(p: BriefPerson, input: MeetingBriefInput): string[] {
   const name = nameOf(p);
   const mail = p.history.filter((h) => h.kind.startsWith('email_') || h.kind === 'thank_you_sent');
   const meetings = p.history.filter((h) => h.kind === 'meeting');
-  if (mail.length === 0 && meetings.length === 0) return [`This is your first contact with ${name} in the log.`];
+  const notes = p.history.filter((h) => h.kind === 'note');
+  if (mail.length === 0 && meetings.length === 0 && notes.length === 0) return [`This is your first contact with ${name} in the log.`];
   const first = p.history.find((h) => h.at)?.at;
   const fromThem = mail.filter((h) => h.kind === 'email_received').length;
   const counts = [
     mail.length ? `${plural(mail.length, 'email')} (${fromThem} from them)` : '',
     meetings.length ? `${plural(meetings.length, 'earlier meeting')}` : '',
+    notes.length ? plural(notes.length, 'note') : '',
   ].filter(Boolean);
   const lines = [`${name}: ${counts.join(' and ')}${first ? `, since ${calendarDate(first, input)}` : ''}.`];
   const last = meetings.at(-1);
   if (last?.at) lines.push(`You last met ${when(last.at, input)}${last.summary ? ` (${last.summary})` : ''}.`);
+  // What the user wrote down last time is what they will want to pick up from.
+  const note = notes.at(-1);
+  if (note) lines.push(`Your note${note.at ? ` from ${calendarDate(note.at, input)}` : ''}: “${shortened(note.summary, MAX_NOTE_IN_BRIEF)}”`);
   if (p.referralsGiven.length) lines.push(`${name} suggested you talk to ${joinNames(p.referralsGiven)}: tell them how it went.`);
   return lines;
 }
@@ -164,6 +171,14 @@ function when(date: Date, input: MeetingBriefInput): string {
 function calendarDate(date: Date, input: MeetingBriefInput): string {
   const words = describeDay(date, input.now, input.timeZone);
   return /^on \p{L}+ \d/u.test(words) ? words.slice(3) : formatDate(date, input.timeZone);
+}
+
+/** `text` on one line, cut at a word with an ellipsis when longer than `max`. */
+function shortened(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  if (line.length <= max) return line;
+  const cut = line.slice(0, max);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max / 2)).trimEnd()}…`;
 }
 
 function plural(n: number, word: string): string {

@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildMeetingBrief } from '../approval/meeting-brief.ts';
 import type { Config } from '../config/load-config.ts';
-import { NotFoundError } from '../core/errors.ts';
+import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { EXPORT_FILES, EXPORT_FORMATS, exportContacts, loadContactLog } from '../store/contact-export.ts';
 import { listContactPage } from '../store/contact-queries.ts';
 import {
@@ -9,8 +10,11 @@ import {
   type PersonFacts, type UpcomingMeeting,
 } from '../store/approval-queries.ts';
 import type { Database } from '../store/database.ts';
+import { addNote, checkedNote } from '../store/note-repository.ts';
+import { formOf } from './form-body.ts';
+import { parseLocalTime } from './local-time.ts';
 import { accountsView } from './views/accounts-view.ts';
-import { contactView } from './views/contact-view.ts';
+import { contactView, type NoteForm } from './views/contact-view.ts';
 import { contactsView } from './views/contacts-view.ts';
 import type { SafeHtml } from './views/html.ts';
 import { layout, type PageFrame } from './views/layout.ts';
@@ -32,8 +36,8 @@ export interface OverviewDeps {
 /** The contact list and its downloads, a contact's page, upcoming meetings with their briefs, and accounts. */
 export function registerOverviewRoutes(scope: FastifyInstance, deps: OverviewDeps): void {
   const timeZone = deps.config.user.timeZone;
-  const render = async (request: FastifyRequest, reply: FastifyReply, frame: Pick<PageFrame, 'title' | 'section'>, content: SafeHtml) =>
-    reply.type('text/html; charset=utf-8').send(layout({
+  const render = async (request: FastifyRequest, reply: FastifyReply, frame: Pick<PageFrame, 'title' | 'section' | 'notice' | 'error'>, content: SafeHtml, status = 200) =>
+    reply.code(status).type('text/html; charset=utf-8').send(layout({
       ...frame, csrfToken: request.webSession!.csrfToken, openCount: await countOpenDrafts(deps.db, deps.now()),
     }, content));
 
@@ -54,11 +58,34 @@ export function registerOverviewRoutes(scope: FastifyInstance, deps: OverviewDep
     });
   }
 
-  scope.get<{ Params: { id: string } }>('/contacts/:id', async (request, reply) => {
-    const id = /^\d{1,9}$/.test(request.params.id) ? Number(request.params.id) : null;
-    const page = id === null ? null : await findContactPage(deps.db, id);
-    if (!page) throw new NotFoundError('contact', request.params.id);
-    return render(request, reply, { title: page.contact.name ?? 'Contact', section: 'contacts' }, contactView(page, deps.now(), timeZone));
+  const showContact = async (request: FastifyRequest, reply: FastifyReply, param: string, extra: { notice?: string | null; error?: string; typed?: NoteForm['typed'] } = {}) => {
+    const page = await findContactPage(deps.db, contactId(param));
+    if (!page) throw new NotFoundError('contact', param);
+    // A fresh key per form shown: the same form sent twice adds its note once.
+    const form: NoteForm = { csrfToken: request.webSession!.csrfToken, key: randomUUID(), typed: extra.typed };
+    return render(request, reply, {
+      title: page.contact.name ?? 'Contact', section: 'contacts', notice: extra.notice ?? null, error: extra.error ?? null,
+    }, contactView(page, deps.now(), timeZone, form), extra.error ? 400 : 200);
+  };
+
+  scope.get<{ Params: { id: string }; Querystring: { done?: string } }>('/contacts/:id', (request, reply) =>
+    showContact(request, reply, request.params.id, { notice: request.query.done === 'noted' ? 'Note added to the log.' : null }));
+
+  scope.post<{ Params: { id: string } }>('/contacts/:id/notes', async (request, reply) => {
+    const id = contactId(request.params.id);
+    const form = formOf(request.body);
+    const typed = { text: form.text ?? '', at: form.at ?? '' };
+    try {
+      if (!(await findContactPage(deps.db, id))) throw new NotFoundError('contact', request.params.id);
+      const now = deps.now();
+      const at = typed.at.trim() ? parseLocalTime(typed.at, timeZone) : now;
+      if (!at) throw new InvalidInputError(`Give when it happened as a date and time (${timeZone}), or leave it empty for now.`);
+      await addNote(deps.db, checkedNote({ contactId: id, text: typed.text, at, key: form.key ?? '' }, now));
+      return reply.redirect(`/contacts/${id}?done=noted`, 303);
+    } catch (err) {
+      if (!(err instanceof InvalidInputError)) throw err;
+      return showContact(request, reply, request.params.id, { error: err.message, typed });
+    }
   });
 
   scope.get('/meetings', async (request, reply) => {
@@ -87,4 +114,10 @@ async function briefFor(deps: OverviewDeps, meeting: UpcomingMeeting, now: Date)
     timeZone: deps.config.user.timeZone,
     now,
   });
+}
+
+/** A contact id from the path; anything else is a contact that does not exist. */
+function contactId(param: string): number {
+  if (!/^\d{1,9}$/.test(param)) throw new NotFoundError('contact', param);
+  return Number(param);
 }

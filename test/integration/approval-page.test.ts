@@ -169,11 +169,51 @@ describe('the approval page', () => {
     expect(vcf.text).toContain('FN:Jane Doe\r\n');
   });
 
+  it("adds a note of what was discussed to a contact's log, once however often the form is sent", async () => {
+    const form = await browser.get(`/contacts/${network.jane}`);
+    const key = /name="key" value="([^"]+)"/.exec(form.text)![1]!;
+    expect(form.text).toContain('name="at" value="2026-03-09T13:00"'); // now, in Berlin
+    const fields = { key, text: 'Talked about the securitisation desk.\r\nShe offered to introduce me to Sam.', at: '2026-03-06T18:30' };
+    const sent = await browser.post(`/contacts/${network.jane}/notes`, fields);
+    expect(sent.status).toBe(303);
+    expect(sent.headers.get('location')).toBe(`/contacts/${network.jane}?done=noted`);
+    expect((await browser.post(`/contacts/${network.jane}/notes`, fields)).status).toBe(303); // sent twice
+
+    const page = await browser.get(`/contacts/${network.jane}?done=noted`);
+    const text = visibleText(page.text);
+    expect(text).toContain('Note added to the log.');
+    expect(text).toContain('2026-03-06 18:30 Note Talked about the securitisation desk.');
+    expect(text.split('Talked about the securitisation desk.')).toHaveLength(2);
+    const notes = await server.db.query<{ summary: string; occurred_at: Date }>(
+      "select summary, occurred_at from interaction where contact_id = $1 and kind = 'note'", [network.jane]);
+    expect(notes).toEqual([{ summary: 'Talked about the securitisation desk.\nShe offered to introduce me to Sam.', occurred_at: new Date('2026-03-06T17:30:00Z') }]);
+    // A fresh form is a new note.
+    expect(/name="key" value="([^"]+)"/.exec(page.text)![1]).not.toBe(key);
+  });
+
+  it('refuses an empty note or one dated ahead, keeps what was typed, and says why', async () => {
+    const form = await browser.get(`/contacts/${network.eve}`);
+    const key = /name="key" value="([^"]+)"/.exec(form.text)![1]!;
+    const empty = await browser.post(`/contacts/${network.eve}/notes`, { key, text: '   ', at: '2026-03-05T10:00' });
+    expect(empty.status).toBe(400);
+    expect(visibleText(empty.text)).toContain('Write what was discussed: the note is empty.');
+    expect(empty.text).toContain('name="at" value="2026-03-05T10:00"');
+    const ahead = await browser.post(`/contacts/${network.eve}/notes`, { key, text: 'Coffee next week', at: '2026-04-01T10:00' });
+    expect(ahead.status).toBe(400);
+    expect(visibleText(ahead.text)).toContain('A note records what already happened');
+    expect(ahead.text).toContain('>Coffee next week</textarea>');
+    const badTime = await browser.post(`/contacts/${network.eve}/notes`, { key, text: 'Coffee', at: '2026-02-30T10:00' });
+    expect(visibleText(badTime.text)).toContain('Give when it happened as a date and time (Europe/Berlin)');
+    expect((await browser.post('/contacts/999999/notes', { key, text: 'x', at: '' })).status).toBe(404);
+    expect(await server.db.query("select 1 from interaction where contact_id = $1 and kind = 'note'", [network.eve])).toEqual([]);
+  });
+
   it('lists the meetings ahead, each with a brief: the person, the history, the thread, questions to ask', async () => {
     const text = visibleText((await browser.get('/meetings')).text);
     expect(text).toContain('Coffee chat: Alex / Jane');
     expect(text).toContain('2026-03-12 16:00 – 16:30');
-    expect(text).toContain('Jane Doe: 2 emails (1 from them), since March 2.');
+    expect(text).toContain('Jane Doe: 2 emails (1 from them) and 1 note, since March 2.');
+    expect(text).toContain('Your note from March 6: “Talked about the securitisation desk. She offered to introduce me to Sam.”');
     expect(text).toContain('“Coffee chat about structured finance?”: 2 messages.');
     expect(text).toContain('Could you send your CV beforehand?');
     expect(text).toContain('What skills or experience matter most for someone moving into structured finance?');

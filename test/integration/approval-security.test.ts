@@ -42,6 +42,10 @@ describe('the approval page keeps strangers and other sites out', () => {
     expect(approve.status).toBe(401);
     expect((await getDraft(server.db, draftId))!.status).toBe('pending');
     expect(server.deliveries).toEqual([]);
+    const note = await fetch(`${server.url}/contacts/${network.jane}/notes`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'text=planted&key=abcdefgh1234', redirect: 'manual',
+    });
+    expect(note.status).toBe(401);
   });
 
   it('keeps the health check, the webhooks and the OAuth callback outside the login', async () => {
@@ -102,6 +106,14 @@ describe('the approval page keeps strangers and other sites out', () => {
     ];
     expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403]);
     expect((await getDraft(server.db, draftId))!.status).toBe('pending');
+    const notes = `/contacts/${network.jane}/notes`;
+    const note = { text: 'planted', key: 'abcdefgh1234' };
+    const refusedNotes = [
+      await browser.post(notes, { ...note, _csrf: await other.csrfToken() }),
+      await browser.post(notes, note, { origin: 'https://evil.example' }),
+    ];
+    expect(refusedNotes.map((r) => r.status)).toEqual([403, 403]);
+    expect(await server.db.query("select 1 from interaction where kind = 'note'")).toEqual([]);
     expect(server.deliveries).toEqual([]);
 
     const signInFromElsewhere = await fetch(`${server.url}/login`, {
@@ -164,6 +176,12 @@ describe('text from mail stays text', () => {
       expect(text, path).toContain('<img src=x onerror=alert(1)> Quick question <script>alert(2)</script>');
     }
     expect(visibleText((await browser.get(`/contacts/${network.eve}`)).text)).toContain(storedName);
+    // A note pasted from mail is text too.
+    const key = /name="key" value="([^"]+)"/.exec((await browser.get(`/contacts/${network.eve}`)).text)![1]!;
+    expect((await browser.post(`/contacts/${network.eve}/notes`, { key, text: HOSTILE_SUBJECT, at: '' })).status).toBe(303);
+    const withNote = await browser.get(`/contacts/${network.eve}`);
+    expect(withNote.text).not.toMatch(/<script|<img/i);
+    expect(visibleText(withNote.text)).toContain(`Note ${HOSTILE_SUBJECT}`);
     const list = await browser.get('/contacts');
     expect(list.text).not.toMatch(/<script|<b>/i);
     expect(visibleText(list.text)).toContain(storedName);

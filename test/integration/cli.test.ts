@@ -177,6 +177,31 @@ describe.concurrent('rapport', () => {
       expect(nurtured(await rapport(['contacts', '--json', '--data-dir', dir]))).toEqual([]);
     });
 
+    it('rapport note: writes what was discussed into the log once, and refuses an empty or future note', async ({ expect }) => {
+      const dir = importedCopy();
+      const args = ['note', 'jane', 'Talked about the rotation programme.\nShe suggested I read the 2025 outlook.', '--at', '2026-03-06 18:30', '--data-dir', dir];
+      const first = await rapport(args);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toBe('Jane Doe: note added at 2026-03-06 18:30 (UTC).\n');
+      const again = await rapport(args);
+      expect(again.stdout).toBe('Jane Doe: that note is in the log already (2026-03-06 18:30 (UTC)).\n');
+      const log = JSON.parse((await rapport(['log', 'jane', '--json', '--data-dir', dir])).stdout) as { interactions: { at: string; kind: string; summary: string }[] };
+      expect(log.interactions.map((i) => i.kind)).toEqual([...JANE_KINDS, 'note']);
+      expect(log.interactions.at(-1)).toEqual(expect.objectContaining({
+        at: '2026-03-06T18:30:00.000Z', summary: 'Talked about the rotation programme.\nShe suggested I read the 2025 outlook.',
+      }));
+
+      const empty = await rapport(['note', 'jane', '  ', '--data-dir', dir]);
+      expect(empty.code).not.toBe(0);
+      expect(empty.stderr).toBe('rapport: Write what was discussed: the note is empty.\n');
+      const future = await rapport(['note', 'jane', 'Lunch', '--at', '2099-01-01 12:00', '--data-dir', dir]);
+      expect(future.stderr).toBe('rapport: A note records what already happened: give a time that has passed.\n');
+      const badTime = await rapport(['note', 'jane', 'Lunch', '--at', 'tuesday', '--data-dir', dir]);
+      expect(badTime.stderr).toMatch(/^rapport: --at takes an ISO 8601 time .* got "tuesday"\.\n$/);
+      const log2 = JSON.parse((await rapport(['log', 'jane', '--json', '--data-dir', dir])).stdout) as { interactions: unknown[] };
+      expect(log2.interactions).toHaveLength(JANE_KINDS.length + 1);
+    });
+
     it('rapport contacts: a table with one row per contact', async ({ expect }) => {
       const run = await rapport(['contacts', '--data-dir', imported]);
       expect(run.code, run.stderr).toBe(0);

@@ -1,7 +1,16 @@
 import type { ContactPage } from '../../store/approval-queries.ts';
-import { formatLocalTime } from '../local-time.ts';
+import { MAX_NOTE_CHARS } from '../../store/note-repository.ts';
+import { formatLocalTime, toDateTimeLocalValue } from '../local-time.ts';
 import { html, type SafeHtml } from './html.ts';
 import { draftBadges, KIND_LABELS } from './draft-parts.ts';
+import { postForm } from './layout.ts';
+
+/** The add-a-note form: its token, its one-time key, and what the user typed when it was refused. */
+export interface NoteForm {
+  csrfToken: string;
+  key: string;
+  typed?: { text: string; at: string };
+}
 
 const KIND_WORDS: Record<string, string> = {
   email_sent: 'You wrote', email_received: 'They wrote', meeting: 'Meeting', thank_you_sent: 'Thank-you sent',
@@ -9,7 +18,7 @@ const KIND_WORDS: Record<string, string> = {
 };
 
 /** A contact: who they are, the drafts for them, and everything that happened, newest first. */
-export function contactView(page: ContactPage, now: Date, timeZone: string): SafeHtml {
+export function contactView(page: ContactPage, now: Date, timeZone: string, form: NoteForm): SafeHtml {
   const c = page.contact;
   return html`
 <p class="meta"><a href="/contacts">← Contacts</a></p>
@@ -27,12 +36,20 @@ export function contactView(page: ContactPage, now: Date, timeZone: string): Saf
   </dl>
 </section>
 ${page.drafts.length ? html`<h2>Drafts</h2><ul>${page.drafts.map((d) => html`<li><a href="/drafts/${d.id}">${d.subject || '(no subject)'}</a> — ${KIND_LABELS[d.kind]}${draftBadges(d, now, timeZone)}</li>`)}</ul>` : ''}
+<h2>Add a note</h2>
+${postForm(`/contacts/${c.id}/notes`, form.csrfToken, html`
+  <input type="hidden" name="key" value="${form.key}">
+  <label for="note-text">What was discussed</label>
+  <textarea id="note-text" name="text" class="note" maxlength="${MAX_NOTE_CHARS}" required>${form.typed?.text ?? ''}</textarea>
+  <label for="note-at">When (${timeZone})</label>
+  <input id="note-at" type="datetime-local" name="at" value="${form.typed?.at ?? toDateTimeLocalValue(now, timeZone)}">
+  <p><button type="submit" class="primary">Add to the log</button></p>`, 'stack card')}
 <h2>Timeline</h2>
 ${page.timeline.length === 0 ? html`<p class="meta">Nothing in the log yet.</p>` : html`
 <table class="list">
   <thead><tr><th>When</th><th>What</th><th>Summary</th><th>State</th></tr></thead>
   <tbody>${[...page.timeline].reverse().map((t) => html`
-    <tr><td>${formatLocalTime(t.at, timeZone)}</td><td>${KIND_WORDS[t.kind] ?? t.kind}</td><td>${t.summary}${
+    <tr><td>${formatLocalTime(t.at, timeZone)}</td><td>${KIND_WORDS[t.kind] ?? t.kind}</td><td class="${t.kind === 'note' ? 'note' : ''}">${t.summary}${
       t.labels.length ? html` <span class="meta">(${t.labels.join(', ')})</span>` : ''}</td><td>${t.threadState ?? t.meetingStatus ?? ''}</td></tr>`)}
   </tbody>
 </table>`}`;

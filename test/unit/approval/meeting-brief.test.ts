@@ -91,6 +91,33 @@ describe('the brief before a meeting', () => {
     expect(brief.thread).toEqual([]);
   });
 
+  it('recalls the last note the user wrote before the meeting, cut to a few lines', () => {
+    const long = `Talked through the rotation programme and the desk's deal flow. ${'She described a typical week in detail. '.repeat(10)}`;
+    const noted = jane({
+      history: [
+        { at: new Date('2025-11-20T15:00:00Z'), kind: 'meeting', summary: 'Call with Jane' },
+        { at: new Date('2025-11-20T17:00:00Z'), kind: 'note', summary: 'Ask about the\nCFA sponsorship.' },
+        { at: new Date('2026-01-15T18:00:00Z'), kind: 'note', summary: long },
+        { at: new Date('2026-03-11T09:00:00Z'), kind: 'note', summary: 'Written after the meeting' },
+      ],
+    });
+    const brief = buildMeetingBrief(input({ people: [noted], thread: null }));
+    expect(brief.history.slice(0, 2)).toEqual([
+      'Jane Doe: 1 earlier meeting and 2 notes, since November 20, 2025.',
+      'You last met on November 20, 2025 (Call with Jane).',
+    ]);
+    const line = brief.history[2]!;
+    expect(line).toMatch(/^Your note from January 15: “Talked through the rotation programme and the desk's deal flow\. She described .*\w…”$/);
+    expect(line.length).toBeLessThan(340);
+    expect(brief.history.join(' ')).not.toContain('Written after the meeting');
+
+    const onlyNote = jane({ history: [{ at: new Date('2026-02-10T12:00:00Z'), kind: 'note', summary: 'Met at the career fair;\nlikes sailing.' }] });
+    expect(buildMeetingBrief(input({ people: [onlyNote], thread: null })).history).toEqual([
+      'Jane Doe: 1 note, since February 10.',
+      'Your note from February 10: “Met at the career fair; likes sailing.”',
+    ]);
+  });
+
   it('with someone new and nothing known, still gives a brief that says so', () => {
     const stranger: BriefPerson = {
       name: null, address: 'kim@example.org', title: null, howWeMet: null, referredBy: 'Jane Doe',
