@@ -35,7 +35,7 @@ ${page.contacts.length === 0
   <thead><tr><th>Name</th><th>Email</th><th>Company</th><th>First contact</th><th>Last contact</th><th>Interactions</th></tr></thead>
   <tbody>${page.contacts.map((c) => html`
     <tr><td><a href="/contacts/${c.id}">${c.name ?? c.addresses[0] ?? `Contact ${c.id}`}</a></td><td>${c.addresses.join(', ')}</td><td>${c.company ?? ''}</td>
-      <td>${day(c.firstContactAt)}</td><td>${day(c.lastContactAt)}</td><td>${c.interactionCount}</td></tr>`)}
+      <td class="day">${day(c.firstContactAt)}</td><td class="day">${day(c.lastContactAt)}</td><td>${c.interactionCount}</td></tr>`)}
   </tbody>
 </table>
 <p class="meta">${offset + 1}–${last} of ${page.total}${

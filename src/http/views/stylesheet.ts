@@ -32,6 +32,7 @@ a { color: var(--accent); }
 .tabs a { padding: .2rem .7rem; border-radius: 999px; border: 1px solid var(--line); background: #fff; text-decoration: none; color: var(--ink); }
 .tabs a.current { background: var(--ink); color: #fff; }
 td.note { white-space: pre-wrap; }
+td.day { white-space: nowrap; }
 textarea.note { min-height: 5rem; font-family: inherit; font-size: inherit; }
 form.search { display: flex; gap: .5rem; align-items: center; margin-bottom: .6rem; }
 form.search input[type=text] { flex: 1; }

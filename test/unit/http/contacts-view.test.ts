@@ -26,7 +26,7 @@ describe('the contact list', () => {
 
   it('shows days in the user’s zone', () => {
     // 23:30 UTC on 5 February is already the 6th in Berlin.
-    expect(view(0, 1, 1)).toContain('<td>2026-02-06</td>');
+    expect(view(0, 1, 1)).toContain('<td class="day">2026-02-06</td>');
   });
 
   it('says so when nobody matches, and how to fill an empty log', () => {
