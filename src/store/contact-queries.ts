@@ -43,7 +43,10 @@ const SUMMARY_SELECT = `
     c.nurture
   from contact c
   left join company co on co.id = c.company_id
-  left join (select contact_id, min(occurred_at) first_at, max(occurred_at) last_at, count(*) n
+  left join (select contact_id,
+               -- A meeting still to come is not contact yet: first and last are what happened.
+               min(occurred_at) filter (where occurred_at <= now()) first_at,
+               max(occurred_at) filter (where occurred_at <= now()) last_at, count(*) n
              from interaction group by contact_id) s on s.contact_id = c.id`;
 
 interface SummaryRow {

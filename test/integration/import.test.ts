@@ -115,4 +115,22 @@ describe.each(ENGINES)('importing a mailbox export (%s)', (engine) => {
     expect(together).toHaveLength(3);
     expect(new Set(together.map((t) => t.threadId)).size).toBe(1);
   });
+
+  it('counts a meeting still to come, but not as the first or last contact', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rapport-ahead-'));
+    const year = new Date().getUTCFullYear() + 1;
+    fs.writeFileSync(path.join(dir, 'ahead.ics'), [
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//rapport tests//EN', 'BEGIN:VEVENT', 'UID:ahead@acme.example',
+      'DTSTAMP:20260301T080000Z', `DTSTART:${year}0115T150000Z`, `DTEND:${year}0115T153000Z`, 'SUMMARY:Call: Jane / Alex / Lee',
+      'ORGANIZER;CN=Jane Doe:mailto:jane.doe@acme.example', 'ATTENDEE;CN=Lee Park:mailto:lee.park@initech.example',
+      'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'));
+    const before = await findContact(store.db, 'jane.doe@acme.example');
+    await importAll([dir]);
+    const jane = await findContact(store.db, 'jane.doe@acme.example');
+    expect(jane.interactionCount).toBe(before.interactionCount + 1);
+    expect(jane.lastContactAt).toEqual(before.lastContactAt);
+    const lee = await findContact(store.db, 'lee.park@initech.example');
+    expect(lee).toMatchObject({ interactionCount: 1, firstContactAt: null, lastContactAt: null });
+    expect((await contactTimeline(store.db, lee.id)).map((t) => t.at?.toISOString())).toEqual([`${year}-01-15T15:00:00.000Z`]);
+  });
 });
