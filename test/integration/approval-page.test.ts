@@ -133,7 +133,9 @@ describe('the approval page', () => {
     expect(text).toContain('Coffee chat about structured finance?');
     expect(text).toContain('They wrote');
     expect(text).toContain('Meeting');
+    expect(text).toContain('Next meeting 2026-03-12 16:00 · Coffee chat: Alex / Jane');
     expect(text).toContain('Re: Coffee chat about structured finance?'); // the thank-you draft
+    expect(visibleText((await browser.get(`/contacts/${network.eve}`)).text)).not.toContain('Next meeting');
     expect((await browser.get('/contacts/999999')).status).toBe(404);
   });
 

@@ -20,6 +20,7 @@ const KIND_WORDS: Record<string, string> = {
 /** A contact: who they are, the drafts for them, and everything that happened, newest first. */
 export function contactView(page: ContactPage, now: Date, timeZone: string, form: NoteForm): SafeHtml {
   const c = page.contact;
+  const next = page.timeline.find((t) => t.kind === 'meeting' && t.at && t.at > now);
   return html`
 <p class="meta"><a href="/contacts">← Contacts</a></p>
 <h1>${c.name ?? c.addresses[0] ?? `Contact ${c.id}`}</h1>
@@ -32,6 +33,7 @@ export function contactView(page: ContactPage, now: Date, timeZone: string, form
     ${c.referredBy ? html`<dt>Referred by</dt><dd>${c.referredBy}</dd>` : ''}
     <dt>First contact</dt><dd>${formatLocalTime(c.firstContactAt, timeZone) || '—'}</dd>
     <dt>Last contact</dt><dd>${formatLocalTime(c.lastContactAt, timeZone) || '—'}</dd>
+    ${next ? html`<dt>Next meeting</dt><dd>${formatLocalTime(next.at, timeZone)}${next.summary ? html` · ${next.summary}` : ''}</dd>` : ''}
     <dt>Interactions</dt><dd>${c.interactionCount}</dd>
   </dl>
 </section>
