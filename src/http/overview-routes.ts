@@ -11,10 +11,11 @@ import {
 } from '../store/approval-queries.ts';
 import type { Database } from '../store/database.ts';
 import { addNote, checkedNote } from '../store/note-repository.ts';
+import { setNurture } from '../store/planner-contact-queries.ts';
 import { formOf } from './form-body.ts';
 import { parseLocalTime } from './local-time.ts';
 import { accountsView } from './views/accounts-view.ts';
-import { contactView, type NoteForm } from './views/contact-view.ts';
+import { contactView, type ContactForms } from './views/contact-view.ts';
 import { contactsView } from './views/contacts-view.ts';
 import type { SafeHtml } from './views/html.ts';
 import { layout, type PageFrame } from './views/layout.ts';
@@ -58,18 +59,28 @@ export function registerOverviewRoutes(scope: FastifyInstance, deps: OverviewDep
     });
   }
 
-  const showContact = async (request: FastifyRequest, reply: FastifyReply, param: string, extra: { notice?: string | null; error?: string; typed?: NoteForm['typed'] } = {}) => {
+  const showContact = async (request: FastifyRequest, reply: FastifyReply, param: string, extra: { notice?: string | null; error?: string; typed?: ContactForms['typed'] } = {}) => {
     const page = await findContactPage(deps.db, contactId(param));
     if (!page) throw new NotFoundError('contact', param);
     // A fresh key per form shown: the same form sent twice adds its note once.
-    const form: NoteForm = { csrfToken: request.webSession!.csrfToken, key: randomUUID(), typed: extra.typed };
+    const form: ContactForms = {
+      csrfToken: request.webSession!.csrfToken, key: randomUUID(), typed: extra.typed, checkInDays: deps.config.drafts.checkInDays,
+    };
     return render(request, reply, {
       title: page.contact.name ?? 'Contact', section: 'contacts', notice: extra.notice ?? null, error: extra.error ?? null,
     }, contactView(page, deps.now(), timeZone, form), extra.error ? 400 : 200);
   };
 
   scope.get<{ Params: { id: string }; Querystring: { done?: string } }>('/contacts/:id', (request, reply) =>
-    showContact(request, reply, request.params.id, { notice: request.query.done === 'noted' ? 'Note added to the log.' : null }));
+    showContact(request, reply, request.params.id, { notice: noticeFor(request.query.done) }));
+
+  scope.post<{ Params: { id: string } }>('/contacts/:id/nurture', async (request, reply) => {
+    const id = contactId(request.params.id);
+    if (!(await findContactPage(deps.db, id))) throw new NotFoundError('contact', request.params.id);
+    const on = formOf(request.body).on === '1';
+    await setNurture(deps.db, id, on);
+    return reply.redirect(`/contacts/${id}?done=${on ? 'nurtured' : 'unnurtured'}`, 303);
+  });
 
   scope.post<{ Params: { id: string } }>('/contacts/:id/notes', async (request, reply) => {
     const id = contactId(request.params.id);
@@ -114,6 +125,17 @@ async function briefFor(deps: OverviewDeps, meeting: UpcomingMeeting, now: Date)
     timeZone: deps.config.user.timeZone,
     now,
   });
+}
+
+const NOTICES: Record<string, string> = {
+  noted: 'Note added to the log.',
+  nurtured: 'Keeping in touch: rapport will draft a check-in after a quiet spell.',
+  unnurtured: 'No more check-ins for this contact.',
+};
+
+/** The notice for a `?done=` code; anything else shows none. */
+function noticeFor(code: string | undefined): string | null {
+  return code && Object.hasOwn(NOTICES, code) ? NOTICES[code]! : null;
 }
 
 /** A contact id from the path; anything else is a contact that does not exist. */

@@ -210,6 +210,20 @@ describe('the approval page', () => {
     expect(await server.db.query("select 1 from interaction where contact_id = $1 and kind = 'note'", [network.eve])).toEqual([]);
   });
 
+  it('keeps in touch with a contact from their page, and stops', async () => {
+    const nurture = async () => (await server.db.query<{ nurture: boolean }>('select nurture from contact where id = $1', [network.eve]))[0]!.nurture;
+    expect(visibleText((await browser.get(`/contacts/${network.eve}`)).text)).toContain('Keep in touch No. Keep in touch');
+    const on = await browser.post(`/contacts/${network.eve}/nurture`, { on: '1' });
+    expect(on.headers.get('location')).toBe(`/contacts/${network.eve}?done=nurtured`);
+    expect(await nurture()).toBe(true);
+    const page = visibleText((await browser.get(on.headers.get('location')!)).text);
+    expect(page).toContain('Keeping in touch: rapport will draft a check-in after a quiet spell.');
+    expect(page).toContain('Keep in touch Yes: rapport drafts a check-in after 90 days without contact. Stop');
+    expect((await browser.post(`/contacts/${network.eve}/nurture`, { on: '0' })).status).toBe(303);
+    expect(await nurture()).toBe(false);
+    expect((await browser.post('/contacts/999999/nurture', { on: '1' })).status).toBe(404);
+  });
+
   it('lists the meetings ahead, each with a brief: the person, the history, the thread, questions to ask', async () => {
     const text = visibleText((await browser.get('/meetings')).text);
     expect(text).toContain('Coffee chat: Alex / Jane');

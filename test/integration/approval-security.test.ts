@@ -46,6 +46,11 @@ describe('the approval page keeps strangers and other sites out', () => {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'text=planted&key=abcdefgh1234', redirect: 'manual',
     });
     expect(note.status).toBe(401);
+    const nurture = await fetch(`${server.url}/contacts/${network.jane}/nurture`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'on=1', redirect: 'manual',
+    });
+    expect(nurture.status).toBe(401);
+    expect((await server.db.query<{ nurture: boolean }>('select nurture from contact where id = $1', [network.jane]))[0]!.nurture).toBe(false);
   });
 
   it('keeps the health check, the webhooks and the OAuth callback outside the login', async () => {

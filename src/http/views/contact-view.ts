@@ -5,11 +5,13 @@ import { html, type SafeHtml } from './html.ts';
 import { draftBadges, KIND_LABELS } from './draft-parts.ts';
 import { postForm } from './layout.ts';
 
-/** The add-a-note form: its token, its one-time key, and what the user typed when it was refused. */
-export interface NoteForm {
+/** The page's forms: the session's token, the note form's one-time key, what the user typed when a note was refused. */
+export interface ContactForms {
   csrfToken: string;
   key: string;
   typed?: { text: string; at: string };
+  /** `drafts.checkInDays`: the quiet spell after which a kept-in-touch contact gets a check-in. */
+  checkInDays: number;
 }
 
 const KIND_WORDS: Record<string, string> = {
@@ -18,7 +20,7 @@ const KIND_WORDS: Record<string, string> = {
 };
 
 /** A contact: who they are, the drafts for them, and everything that happened, newest first. */
-export function contactView(page: ContactPage, now: Date, timeZone: string, form: NoteForm): SafeHtml {
+export function contactView(page: ContactPage, now: Date, timeZone: string, form: ContactForms): SafeHtml {
   const c = page.contact;
   const next = page.timeline.find((t) => t.kind === 'meeting' && t.at && t.at > now);
   return html`
@@ -35,6 +37,9 @@ export function contactView(page: ContactPage, now: Date, timeZone: string, form
     <dt>Last contact</dt><dd>${formatLocalTime(c.lastContactAt, timeZone) || '—'}</dd>
     ${next ? html`<dt>Next meeting</dt><dd>${formatLocalTime(next.at, timeZone)}${next.summary ? html` · ${next.summary}` : ''}</dd>` : ''}
     <dt>Interactions</dt><dd>${c.interactionCount}</dd>
+    <dt>Keep in touch</dt><dd>${postForm(`/contacts/${c.id}/nurture`, form.csrfToken, c.nurture
+      ? html`Yes: rapport drafts a check-in after ${form.checkInDays} days without contact. <input type="hidden" name="on" value="0"><button type="submit">Stop</button>`
+      : html`No. <input type="hidden" name="on" value="1"><button type="submit">Keep in touch</button>`, 'inline')}</dd>
   </dl>
 </section>
 ${page.drafts.length ? html`<h2>Drafts</h2><ul>${page.drafts.map((d) => html`<li><a href="/drafts/${d.id}">${d.subject || '(no subject)'}</a> — ${KIND_LABELS[d.kind]}${draftBadges(d, now, timeZone)}</li>`)}</ul>` : ''}
