@@ -1,28 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildMeetingBrief } from '../approval/meeting-brief.ts';
 import type { Config } from '../config/load-config.ts';
-import { InvalidInputError, NotFoundError } from '../core/errors.ts';
-import { EXPORT_FILES, EXPORT_FORMATS, exportContacts, loadContactLog } from '../store/contact-export.ts';
-import { listContactPage } from '../store/contact-queries.ts';
 import {
-  countOpenDrafts, findContactPage, listAccountStates, listUpcomingMeetings, loadMeetingThread, loadPersonFacts,
+  countOpenDrafts, listAccountStates, listUpcomingMeetings, loadMeetingThread, loadPersonFacts,
   type PersonFacts, type UpcomingMeeting,
 } from '../store/approval-queries.ts';
 import type { Database } from '../store/database.ts';
-import { addNote, checkedNote } from '../store/note-repository.ts';
-import { setNurture } from '../store/planner-contact-queries.ts';
-import { formOf } from './form-body.ts';
-import { parseLocalTime } from './local-time.ts';
 import { accountsView } from './views/accounts-view.ts';
-import { contactView, type ContactForms } from './views/contact-view.ts';
-import { contactsView } from './views/contacts-view.ts';
 import type { SafeHtml } from './views/html.ts';
 import { layout, type PageFrame } from './views/layout.ts';
 import { meetingsView } from './views/meetings-view.ts';
 
-/** Contacts per page of the contact list. */
-const CONTACTS_PER_PAGE = 100;
 /** How far ahead the meetings page looks. */
 const MEETING_HORIZON_DAYS = 14;
 /** People briefed per meeting: a group meeting's brief stays short. */
@@ -34,70 +22,10 @@ export interface OverviewDeps {
   now: () => Date;
 }
 
-/** The contact list and its downloads, a contact's page, upcoming meetings with their briefs, and accounts. */
+/** Upcoming meetings with their briefs, and accounts. */
 export function registerOverviewRoutes(scope: FastifyInstance, deps: OverviewDeps): void {
   const timeZone = deps.config.user.timeZone;
-  const render = async (request: FastifyRequest, reply: FastifyReply, frame: Pick<PageFrame, 'title' | 'section' | 'notice' | 'error'>, content: SafeHtml, status = 200) =>
-    reply.code(status).type('text/html; charset=utf-8').send(layout({
-      ...frame, csrfToken: request.webSession!.csrfToken, openCount: await countOpenDrafts(deps.db, deps.now()),
-    }, content));
-
-  scope.get<{ Querystring: { q?: string; from?: string } }>('/contacts', async (request, reply) => {
-    const search = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 200) : '';
-    const from = typeof request.query.from === 'string' && /^\d{1,9}$/.test(request.query.from) ? Number(request.query.from) : 0;
-    const page = await listContactPage(deps.db, { search, limit: CONTACTS_PER_PAGE, offset: from });
-    const state = { page, search, offset: from, pageSize: CONTACTS_PER_PAGE };
-    return render(request, reply, { title: 'Contacts', section: 'contacts' }, contactsView(state, timeZone));
-  });
-
-  // Static paths win over `/contacts/:id` in Fastify's router, whatever the order.
-  for (const format of EXPORT_FORMATS) {
-    scope.get(`/contacts/export.${format}`, async (_request, reply) => {
-      const file = EXPORT_FILES[format];
-      return reply.type(file.type).header('content-disposition', `attachment; filename="${file.name}"`)
-        .send(exportContacts(format, await loadContactLog(deps.db)));
-    });
-  }
-
-  const showContact = async (request: FastifyRequest, reply: FastifyReply, param: string, extra: { notice?: string | null; error?: string; typed?: ContactForms['typed'] } = {}) => {
-    const page = await findContactPage(deps.db, contactId(param));
-    if (!page) throw new NotFoundError('contact', param);
-    // A fresh key per form shown: the same form sent twice adds its note once.
-    const form: ContactForms = {
-      csrfToken: request.webSession!.csrfToken, key: randomUUID(), typed: extra.typed, checkInDays: deps.config.drafts.checkInDays,
-    };
-    return render(request, reply, {
-      title: page.contact.name ?? 'Contact', section: 'contacts', notice: extra.notice ?? null, error: extra.error ?? null,
-    }, contactView(page, deps.now(), timeZone, form), extra.error ? 400 : 200);
-  };
-
-  scope.get<{ Params: { id: string }; Querystring: { done?: string } }>('/contacts/:id', (request, reply) =>
-    showContact(request, reply, request.params.id, { notice: noticeFor(request.query.done) }));
-
-  scope.post<{ Params: { id: string } }>('/contacts/:id/nurture', async (request, reply) => {
-    const id = contactId(request.params.id);
-    if (!(await findContactPage(deps.db, id))) throw new NotFoundError('contact', request.params.id);
-    const on = formOf(request.body).on === '1';
-    await setNurture(deps.db, id, on);
-    return reply.redirect(`/contacts/${id}?done=${on ? 'nurtured' : 'unnurtured'}`, 303);
-  });
-
-  scope.post<{ Params: { id: string } }>('/contacts/:id/notes', async (request, reply) => {
-    const id = contactId(request.params.id);
-    const form = formOf(request.body);
-    const typed = { text: form.text ?? '', at: form.at ?? '' };
-    try {
-      if (!(await findContactPage(deps.db, id))) throw new NotFoundError('contact', request.params.id);
-      const now = deps.now();
-      const at = typed.at.trim() ? parseLocalTime(typed.at, timeZone) : now;
-      if (!at) throw new InvalidInputError(`Give when it happened as a date and time (${timeZone}), or leave it empty for now.`);
-      await addNote(deps.db, checkedNote({ contactId: id, text: typed.text, at, key: form.key ?? '' }, now));
-      return reply.redirect(`/contacts/${id}?done=noted`, 303);
-    } catch (err) {
-      if (!(err instanceof InvalidInputError)) throw err;
-      return showContact(request, reply, request.params.id, { error: err.message, typed });
-    }
-  });
+  const render = pageRenderer(deps);
 
   scope.get('/meetings', async (request, reply) => {
     const now = deps.now();
@@ -109,6 +37,14 @@ export function registerOverviewRoutes(scope: FastifyInstance, deps: OverviewDep
 
   scope.get('/accounts', async (request, reply) =>
     render(request, reply, { title: 'Accounts', section: 'accounts' }, accountsView(await listAccountStates(deps.db), timeZone)));
+}
+
+/** Sends a signed-in page: the frame (with the count of waiting drafts) around `content`. */
+export function pageRenderer(deps: OverviewDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply, frame: Pick<PageFrame, 'title' | 'section' | 'notice' | 'error'>, content: SafeHtml, status = 200) =>
+    reply.code(status).type('text/html; charset=utf-8').send(layout({
+      ...frame, csrfToken: request.webSession!.csrfToken, openCount: await countOpenDrafts(deps.db, deps.now()),
+    }, content));
 }
 
 async function briefFor(deps: OverviewDeps, meeting: UpcomingMeeting, now: Date) {
@@ -125,21 +61,4 @@ async function briefFor(deps: OverviewDeps, meeting: UpcomingMeeting, now: Date)
     timeZone: deps.config.user.timeZone,
     now,
   });
-}
-
-const NOTICES: Record<string, string> = {
-  noted: 'Note added to the log.',
-  nurtured: 'Keeping in touch: rapport will draft a check-in after a quiet spell.',
-  unnurtured: 'No more check-ins for this contact.',
-};
-
-/** The notice for a `?done=` code; anything else shows none. */
-function noticeFor(code: string | undefined): string | null {
-  return code && Object.hasOwn(NOTICES, code) ? NOTICES[code]! : null;
-}
-
-/** A contact id from the path; anything else is a contact that does not exist. */
-function contactId(param: string): number {
-  if (!/^\d{1,9}$/.test(param)) throw new NotFoundError('contact', param);
-  return Number(param);
 }

@@ -4,6 +4,7 @@ import type { Config } from '../config/load-config.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import type { Database } from '../store/database.ts';
 import { registerApprovalRoutes, type ApprovalRouteDeps } from './approval-routes.ts';
+import { registerContactRoutes } from './contact-routes.ts';
 import { installFormParser } from './form-body.ts';
 import { registerLoginRoutes, registerLogoutRoute } from './login-routes.ts';
 import { registerOverviewRoutes } from './overview-routes.ts';
@@ -41,6 +42,7 @@ export function registerWebPages(app: FastifyInstance, deps: WebPagesDeps): void
     scope.setErrorHandler((err: FastifyError, _request, reply) => errorPage(reply, err));
     registerLogoutRoute(scope, { config: deps.config, sessions });
     registerApprovalRoutes(scope, deps);
+    registerContactRoutes(scope, deps);
     registerOverviewRoutes(scope, deps);
   });
 }
