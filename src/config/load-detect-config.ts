@@ -3,6 +3,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
 import { projectFile } from '../core/project-files.ts';
+import { literalGates } from '../detect/literal-gate.ts';
 import { LABELS, type DetectConfig, type Label, type SignalRule } from '../core/detection.ts';
 
 const DEFAULT_FILE = projectFile('config', 'detect.yaml');
@@ -53,7 +54,7 @@ export function loadDetectConfig(file = DEFAULT_FILE): RuleDetectConfig {
     Object.fromEntries(LABELS.map((l) => [l, compile(l + suffix)])) as Record<Label, SignalRule[]>;
   const labelKeys = new Set(LABELS.flatMap((l) => [l, `${l}_negative`]));
   const contextKeys = Object.keys(signals).filter((k) => !labelKeys.has(k));
-  return {
+  const config: RuleDetectConfig = {
     context: Object.fromEntries(contextKeys.map((k) => [k, compile(k)])),
     thresholds: { ...Object.fromEntries(LABELS.map((l) => [l, 0.5])), ...thresholds } as Record<Label, number>,
     maxConversationRecipients,
@@ -61,6 +62,9 @@ export function loadDetectConfig(file = DEFAULT_FILE): RuleDetectConfig {
     signals: byLabel(''),
     negatives: byLabel('_negative'),
   };
+  const rules = [config.signals, config.negatives, config.context].flatMap((group) => Object.values(group).flatMap((r) => r ?? []));
+  literalGates(rules.map((r) => r.pattern)).forEach((gate, i) => (rules[i]!.gate = gate));
+  return config;
 }
 
 function compilePattern(source: string, mode: 'insensitive' | 'sensitive', key: string): RegExp {

@@ -20,6 +20,13 @@ export interface SignalRule {
   scope: SignalScope;
   /** When this matches the same text, the signal does not fire. */
   unless?: RegExp;
+  /** A cheap test tried before `pattern`: false only when the pattern cannot match. */
+  gate?: RuleGate | null;
+}
+
+/** See detect/literal-gate. */
+export interface RuleGate {
+  admits(text: string): boolean;
 }
 
 /** Detection settings, from `config/detect.yaml`, already compiled. */

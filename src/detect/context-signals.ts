@@ -1,4 +1,5 @@
 import type { DetectConfig, DetectInput, Label, SignalRule } from '../core/detection.ts';
+import { passesGate, ruleMatches } from './literal-gate.ts';
 import type { MailingShape } from './mailing-shape.ts';
 import { answeredText, type BodyParts } from './split-body.ts';
 
@@ -64,8 +65,8 @@ function schedulingContext({ input, parts, config, hits }: ContextView): SignalR
   if (note.length > SHORT_NOTE_CHARS) return threadContext({ input, parts, config, hits });
   // "FYI" passes the meeting on; a note that asks something is about something else.
   const signal = parts.isForward
-    ? /\?|\bplease\b/i.test(note) || (config.context?.request_cue ?? []).some((r) => r.pattern.test(note)) ? null : structural('forwards_scheduling', 0.55)
-    : input.isReply && (config.context?.scheduling_answer ?? []).some((r) => r.pattern.test(withoutPleasantries(note, config)))
+    ? /\?|\bplease\b/i.test(note) || (config.context?.request_cue ?? []).some((r) => ruleMatches(r, note)) ? null : structural('forwards_scheduling', 0.55)
+    : input.isReply && (config.context?.scheduling_answer ?? []).some((r) => ruleMatches(r, withoutPleasantries(note, config)))
       ? structural('answers_scheduling', 0.55)
       : null;
   return signal && proposesTime(parts.quoted.slice(0, ANSWERED_CHARS), config) ? [signal] : [];
@@ -77,7 +78,7 @@ const LOGISTICS = new Set(['visit_logistics', 'meeting_place', 'asks_details']);
 
 /** A note without its courtesies ("Have a great day!"), which answer no proposal. */
 function withoutPleasantries(note: string, config: ContextView['config']): string {
-  return (config.context?.pleasantry ?? []).reduce((text, r) => text.replace(everywhere(r.pattern), ' '), note);
+  return (config.context?.pleasantry ?? []).reduce((text, r) => (passesGate(r.gate, text) ? text.replace(everywhere(r.pattern), ' ') : text), note);
 }
 
 const GLOBAL = new WeakMap<RegExp, RegExp>();
@@ -95,7 +96,7 @@ function threadContext({ input, parts, config, hits }: Pick<ContextView, 'input'
   const signal =
     hits.scheduling.some((r) => LOGISTICS.has(r.name))
       ? structural('continues_scheduling', 0.3)
-      : (config.context?.away_for_proposal ?? []).some((r) => r.pattern.test(parts.newText))
+      : (config.context?.away_for_proposal ?? []).some((r) => ruleMatches(r, parts.newText))
         ? structural('away_for_proposal', 0.5)
         : null;
   return signal && proposesTime(parts.quoted.slice(0, ANSWERED_CHARS), config) ? [signal] : [];
@@ -103,7 +104,7 @@ function threadContext({ input, parts, config, hits }: Pick<ContextView, 'input'
 
 /** The quoted text proposes or discusses a specific meeting time, and is not an announcement. */
 function proposesTime(text: string, config: DetectConfig): boolean {
-  if ((config.negatives.scheduling ?? []).some((r) => r.pattern.test(text))) return false;
+  if ((config.negatives.scheduling ?? []).some((r) => ruleMatches(r, text))) return false;
   return reaches(config.signals.scheduling, text, config.thresholds.scheduling);
 }
 
@@ -111,7 +112,7 @@ function proposesTime(text: string, config: DetectConfig): boolean {
 function reaches(rules: readonly SignalRule[], text: string, threshold: number): boolean {
   let missing = 1;
   for (const rule of rules) {
-    if (rule.scope === 'new' && rule.pattern.test(text)) missing *= 1 - rule.weight;
+    if (rule.scope === 'new' && ruleMatches(rule, text)) missing *= 1 - rule.weight;
     if (1 - missing >= threshold) return true;
   }
   return false;
@@ -132,7 +133,7 @@ function replyContext(view: ContextView): SignalRule[] {
   // The answered message, read as a first message, is itself a networking request.
   if (isOutreachRequest(answeredOf(view), config)) return withNextStep(0.5);
   const answered = parts.quoted.slice(0, ANSWERED_CHARS);
-  const asked = config.signals.outreach_request.some((r) => REQUEST_SIGNALS.has(r.name) && r.pattern.test(answered));
+  const asked = config.signals.outreach_request.some((r) => REQUEST_SIGNALS.has(r.name) && ruleMatches(r, answered));
   return asked ? withNextStep(0.35) : [];
 }
 
@@ -144,7 +145,7 @@ function redirectContext({ input, parts, config, hits }: ContextView): SignalRul
   if (input.isInternal || !hits.referral.some((r) => REDIRECTS.has(r.name))) return [];
   // About the asker's career (their resume, visit, a reference), not a question of work.
   const topics = config.context?.networking_topic ?? [];
-  return topics.some((r) => r.pattern.test(parts.newText)) ? [structural('redirects_request', 0.5)] : [];
+  return topics.some((r) => ruleMatches(r, parts.newText)) ? [structural('redirects_request', 0.5)] : [];
 }
 
 /** The message a reply answers is an announcement to many: answering it is an RSVP, not a plan. */
@@ -155,8 +156,8 @@ export function answersAnnouncement(view: ContextView): boolean {
   const head = ownHead(view.parts.quoted.slice(0, ANSWERED_CHARS));
   const answered = answeredOf(view);
   return (
-    (view.config.context?.mass_audience ?? []).some((r) => r.pattern.test(head)) ||
-    (view.config.negatives.scheduling ?? []).some((r) => r.pattern.test(answered))
+    (view.config.context?.mass_audience ?? []).some((r) => ruleMatches(r, head)) ||
+    (view.config.negatives.scheduling ?? []).some((r) => ruleMatches(r, answered))
   );
 }
 
@@ -175,9 +176,9 @@ function answeredOf(view: ContextView): string {
 }
 
 function isOutreachRequest(text: string, config: ContextView['config']): boolean {
-  const fired = config.signals.outreach_request.filter((r) => r.scope === 'new' && r.pattern.test(text));
+  const fired = config.signals.outreach_request.filter((r) => r.scope === 'new' && ruleMatches(r, text));
   if (!fired.some((r) => REQUEST_SIGNALS.has(r.name))) return false;
-  const against = (config.negatives.outreach_request ?? []).filter((r) => r.pattern.test(text));
+  const against = (config.negatives.outreach_request ?? []).filter((r) => ruleMatches(r, text));
   return noisyOr(fired) - against.reduce((t, r) => t + r.weight, 0) >= config.thresholds.outreach_request;
 }
 
@@ -185,7 +186,7 @@ function isOutreachRequest(text: string, config: ContextView['config']): boolean
 function answersCompliment(view: ContextView): boolean {
   if (!view.parts.quoted) return false;
   const praise = view.config.context?.compliment ?? [];
-  return praise.length > 0 && praise.some((r) => r.pattern.test(answeredOf(view)));
+  return praise.length > 0 && praise.some((r) => ruleMatches(r, answeredOf(view)));
 }
 
 // Thanks that only acknowledge a message or an invitation are not thanks for help given.
@@ -220,7 +221,7 @@ export function isClosingOnRequest(text: string, rule: SignalRule, config: Conte
   const at = rule.pattern.exec(text)?.index ?? 0;
   const before = text.slice(0, at).replace(/\s+/g, ' ').trim();
   if (before.length < BODY_CHARS || text.slice(at).replace(/\s+/g, ' ').trim().length > CLOSING_CHARS) return false;
-  return (config.context?.request_cue ?? []).some((r) => r.pattern.test(before));
+  return (config.context?.request_cue ?? []).some((r) => ruleMatches(r, before));
 }
 
 export function noisyOr(signals: readonly SignalRule[]): number {

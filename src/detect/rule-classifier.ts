@@ -7,6 +7,7 @@ import {
   type SignalRule,
 } from '../core/detection.ts';
 import { answersAnnouncement, contextSignals, isClosingOnRequest, noisyOr, REQUEST_SIGNALS, type ContextView } from './context-signals.ts';
+import { passesGate, ruleMatches } from './literal-gate.ts';
 import { looksLikeMailing } from './mailing-shape.ts';
 import { splitBody, unwrapped, type BodyParts } from './split-body.ts';
 
@@ -76,8 +77,8 @@ export class RuleClassifier implements MessageClassifier {
   private matches(rules: readonly SignalRule[], input: DetectInput, parts: ReadableParts): SignalRule[] {
     return rules.filter((rule) => {
       if (rule.scope === 'structure') return input.hasCalendar;
-      if (rule.scope === 'forward') return parts.isForward && rule.pattern.test(parts.forwardText);
-      return rule.pattern.test(parts.ownText) && !rule.unless?.test(parts.ownText);
+      if (rule.scope === 'forward') return parts.isForward && ruleMatches(rule, parts.forwardText);
+      return ruleMatches(rule, parts.ownText) && !rule.unless?.test(parts.ownText);
     });
   }
 }
@@ -146,7 +147,7 @@ function gate(label: Label, fired: SignalRule[], input: DetectInput, parts: Read
 
 /** The reader's own resume or application was passed on: what a new message answering a request says. */
 function sentOn(text: string, config: ContextView['config']): boolean {
-  return (config.context?.asker_material ?? []).some((r) => r.pattern.test(text));
+  return (config.context?.asker_material ?? []).some((r) => ruleMatches(r, text));
 }
 
 // A sentence runs to a full stop, a question or an exclamation mark, or to the end of its line
@@ -155,8 +156,8 @@ const SENTENCE = /[^.!?\n]+[.!?]*/g;
 
 /** `text` without the sentences that match one of `rules`. */
 function withoutSentences(text: string, rules: readonly SignalRule[]): string {
-  if (rules.length === 0 || !rules.some((r) => r.pattern.test(text))) return text;
-  return text.replace(SENTENCE, (sentence) => (rules.some((r) => r.pattern.test(sentence)) ? ' ' : sentence));
+  if (rules.length === 0 || !rules.some((r) => ruleMatches(r, text))) return text;
+  return text.replace(SENTENCE, (sentence) => (rules.some((r) => ruleMatches(r, sentence)) ? ' ' : sentence));
 }
 
 // The last stretch of a note, where its courtesies and sign-off are.
@@ -176,7 +177,7 @@ function withoutClosingCourtesy(text: string, rules: readonly SignalRule[]): str
   const tailStart = Math.max(0, text.length - CLOSING_CHARS);
   const tail = text.slice(tailStart);
   let found: RegExpExecArray | null = null;
-  for (const rule of rules) if ((found = rule.pattern.exec(tail))) break;
+  for (const rule of rules) if (passesGate(rule.gate, tail) && (found = rule.pattern.exec(tail))) break;
   if (!found) return text;
   const at = tailStart + found.index;
   let start = at;
