@@ -127,6 +127,8 @@ async function syncWithBar(app: QueueApp, service: ReturnType<typeof startSyncSe
       format: `syncing ${address} |{bar}| {value}/{total} {phase}`,
       stream: process.stderr,
       hideCursor: true,
+      // Before the scan has counted anything the total is 0, which would draw a full bar.
+      emptyOnZero: true,
       noTTYOutput: true,
       notTTYSchedule: 5_000,
     },

@@ -13,6 +13,8 @@ export async function importCommand(config: Config, paths: string[], me: string[
       format: 'importing |{bar}| {value}/{total} messages | {rate}/s | {failed} errors',
       stream: process.stderr,
       hideCursor: true,
+      // Before the scan has counted anything the total is 0, which would draw a full bar.
+      emptyOnZero: true,
       noTTYOutput: true,
       notTTYSchedule: 5_000,
     },

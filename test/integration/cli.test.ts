@@ -136,6 +136,8 @@ describe.concurrent('rapport', () => {
       // the progress bar is on stderr only, and nothing there looks like a crash
       expect(stdout).not.toContain('importing |');
       expect(stderr).toMatch(/importing \|.*\| 14\/14 messages \| \d+\/s \| 2 errors/);
+      // before the scan has counted anything, the bar is empty, not full
+      expect(stderr).not.toMatch(/importing \|[^|]*\u2588[^|]*\| 0\/0 /);
       expect(stderr).not.toMatch(STACK_LINE);
     });
 
