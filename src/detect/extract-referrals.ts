@@ -11,15 +11,19 @@ export interface Referral {
 const NAME = String.raw`((?:[A-Z][a-z'’-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z][a-z'’-]+|[A-Z]\.)){0,2})`;
 const EMAIL = /[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/;
 
+// Who the person is to the writer, between the verb and the name: "talk to my former
+// manager, Omar Haddad", "contact a colleague of mine, Jane Doe".
+const RELATION = String.raw`(?:(?:(?:my|our)\s+(?:(?:former|old|current|new|good|close|fellow)\s+)?(?:colleague|co-?worker|manager|boss|friend|mentor|classmate|teammate|partner|director|supervisor|advis[eo]r|contact|counterpart|associate|peer|predecessor|successor)s?|an?\s+(?:colleague|friend|classmate|contact)\s+of\s+(?:mine|ours))\s*,?\s+)?`;
+
 // Phrasings that name the person to talk to right after (or before, for "X is the best person").
 const AFTER = [
   String.raw`\b(?:talk|speak|chat)\s+(?:to|with)\s+`,
   String.raw`\b(?:contact|call|e-?mail|write to|reach out to|get in touch with|touch base with)\s+`,
   String.raw`\b(?:forwarded|passed|sent|referred)\s+(?:your|the|his|her)\s+(?:resume|cv|r[ée]sum[ée]|message|note|e-?mail|request)\s+(?:on\s+|along\s+)?to\s+`,
   String.raw`\b(?:copying|cc'?ing|cc-ing)\s+`,
-  String.raw`\bintroduce you to\s+`,
+  String.raw`\b(?:introduce|connect) you (?:to|with)\s+`,
   String.raw`\bput you in touch with\s+`,
-].map((p) => new RegExp(p + NAME, 'g'));
+].map((p) => new RegExp(p + RELATION + NAME, 'g'));
 const BEFORE = new RegExp(NAME + String.raw`\s+(?:is|would be)\s+the\s+(?:best|right)\s+person`, 'g');
 
 // Capitalised words that start sentences or name things, not people.

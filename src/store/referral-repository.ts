@@ -1,5 +1,5 @@
 import type { MessageRecord } from '../core/types.ts';
-import { upsertContacts } from './contact-repository.ts';
+import { countNames, upsertContacts } from './contact-repository.ts';
 import type { Queryable } from './database.ts';
 import { upsertInteractions } from './interaction-repository.ts';
 
@@ -28,10 +28,13 @@ export async function recordReferrals(tx: Queryable, messageRowId: number, m: Me
          how_we_met = coalesce(how_we_met, $3) where id = $1`,
       [contactId, sender.contact_id, `Suggested by ${m.fromAddress}`],
     );
-    await upsertInteractions(tx, [{
+    const isNew = await upsertInteractions(tx, [{
       contactId, kind: 'referral', occurredAt: m.sentAt, messageId: messageRowId, meetingId: null,
       summary: `Suggested by ${m.fromAddress}: ${m.subject}`, sourceKey: `referral:${m.messageKey}`,
     }]);
+    // The name the referrer gave counts like a display name seen once, so a person known
+    // only from a referral is not shown by address alone (a name-only one has it already).
+    if (referral.address && isNew.size > 0) await countNames(tx, [{ contactId, name: referral.name }]);
   }
 }
 

@@ -52,6 +52,10 @@ describe('rapport demo', () => {
     expect(meetings).toMatch(/Call: Dana Lee \/ Sam Student ?informational interview/);
     expect(meetings).toContain('Ridgeline Consulting');
     expect(meetings).toMatch(/Fellow alum: advice on energy consulting.{0,3}: 3 messages/);
+    // The people Priya and Dana suggested are in the log, by name, referred by them.
+    const contacts = visibleText((await user.get('/contacts')).text);
+    expect(contacts).toContain('Elena Garcia elena.garcia@helio-energy.example Helio Energy');
+    expect(contacts).toContain('Omar Haddad omar.haddad@gridworks.example Gridworks');
     expect(output).not.toMatch(/Error|rapport:/);
   });
 });

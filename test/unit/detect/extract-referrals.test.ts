@@ -20,6 +20,21 @@ describe('extractReferrals', () => {
     expect(extractReferrals(text, [])).toEqual([{ name: 'Stinson Gibner', address: null }]);
   });
 
+  it('looks past who the person is to the writer: "my colleague", "my former manager,", "a friend of mine,"', () => {
+    expect(extractReferrals('You should also talk to my colleague Elena Garcia (elena.garcia@helio.example), who leads forecasting.', [])).toEqual([
+      { name: 'Elena Garcia', address: 'elena.garcia@helio.example' },
+    ]);
+    expect(extractReferrals('You may also want to talk to my former manager, Omar Haddad (omar@gridworks.example); he hires analysts.', [])).toEqual([
+      { name: 'Omar Haddad', address: 'omar@gridworks.example' },
+    ]);
+    expect(extractReferrals('Please contact a friend of mine, Lena Park, at Initech.', [])).toEqual([{ name: 'Lena Park', address: null }]);
+    expect(extractReferrals('I can connect you with our director Ravi Mehta.', [])).toEqual([{ name: 'Ravi Mehta', address: null }]);
+  });
+
+  it('does not take a report of a conversation for a suggestion', () => {
+    expect(extractReferrals('I have just finished talking with Rick. He is also talking to Morgan Stanley.', [])).toEqual([]);
+  });
+
   it('ignores pronouns and weekdays after the same verbs', () => {
     expect(extractReferrals('Please contact me on Monday, or talk to HR.', [])).toEqual([]);
   });
