@@ -76,8 +76,19 @@ export interface DraftDetail {
 }
 
 /** A contact's page: who they are, their timeline (oldest first) and their drafts. */
+/** Another contact, as a contact's page links to them. */
+export interface ContactLink {
+  id: number;
+  name: string | null;
+  address: string | null;
+}
+
 export interface ContactPage {
   contact: ContactSummary & { title: string | null; howWeMet: string | null; nurture: boolean };
+  /** Who suggested this person, when someone did. */
+  referrer: ContactLink | null;
+  /** The people this contact suggested the user talk to. */
+  referred: ContactLink[];
   timeline: TimelineEntry[];
   drafts: DraftRecord[];
 }
@@ -89,11 +100,28 @@ export async function findContactPage(db: Queryable, contactId: number): Promise
   const summary = await findContact(db, String(contactId));
   const draftIds = await db.query<{ id: number }>('select id from draft where contact_id = $1 order by id desc', [contactId]);
   const drafts = (await Promise.all(draftIds.map((d) => getDraft(db, d.id)))).filter((d): d is DraftRecord => d !== null);
+  const links = await referralLinks(db, contactId);
   return {
     contact: { ...summary, title: extra.title, howWeMet: extra.how_we_met, nurture: extra.nurture },
+    referrer: links.find((l) => l.role === 'referrer') ?? null,
+    referred: links.filter((l) => l.role === 'referred'),
     timeline: await contactTimeline(db, contactId),
     drafts,
   };
+}
+
+/** The contact who referred `contactId`, and those `contactId` referred, by name. */
+async function referralLinks(db: Queryable, contactId: number): Promise<(ContactLink & { role: 'referrer' | 'referred' })[]> {
+  const rows = await db.query<{ id: number; name: string | null; address: string | null; role: 'referrer' | 'referred' }>(
+    `select o.id, ${NAME_OF('o.id')} as name,
+       (select min(e.address) from contact_email e where e.contact_id = o.id) as address,
+       case when o.id = c.referred_by_contact_id then 'referrer' else 'referred' end as role
+     from contact c join contact o on o.id = c.referred_by_contact_id or o.referred_by_contact_id = c.id
+     where c.id = $1 and o.id <> c.id
+     order by role, o.id`,
+    [contactId],
+  );
+  return rows.map((r) => ({ id: r.id, name: r.name, address: r.address, role: r.role }));
 }
 
 /** A meeting ahead, with the people in it. */

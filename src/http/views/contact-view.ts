@@ -1,4 +1,4 @@
-import type { ContactPage } from '../../store/approval-queries.ts';
+import type { ContactLink, ContactPage } from '../../store/approval-queries.ts';
 import { MAX_NOTE_CHARS } from '../../store/note-repository.ts';
 import { formatLocalTime, toDateTimeLocalValue } from '../local-time.ts';
 import { html, type SafeHtml } from './html.ts';
@@ -19,6 +19,13 @@ const KIND_WORDS: Record<string, string> = {
   note: 'Note', referral: 'Referral',
 };
 
+// Detection's labels and thread states as a reader says them; the CLI and exports keep the names.
+const LABEL_WORDS: Record<string, string> = {
+  outreach_request: 'request', outreach_reply: 'reply to a request', scheduling: 'scheduling',
+  thank_you: 'thank-you', referral: 'referral', follow_up: 'follow-up',
+};
+const STATE_WORDS: Record<string, string> = { awaiting_reply: 'awaiting reply' };
+
 /** A contact: who they are, the drafts for them, and everything that happened, newest first. */
 export function contactView(page: ContactPage, now: Date, timeZone: string, form: ContactForms): SafeHtml {
   const c = page.contact;
@@ -32,7 +39,8 @@ export function contactView(page: ContactPage, now: Date, timeZone: string, form
     ${c.company ? html`<dt>Company</dt><dd>${c.company}</dd>` : ''}
     ${c.title ? html`<dt>Title</dt><dd>${c.title}</dd>` : ''}
     ${c.howWeMet ? html`<dt>How you got their name</dt><dd>${c.howWeMet}</dd>` : ''}
-    ${c.referredBy ? html`<dt>Referred by</dt><dd>${c.referredBy}</dd>` : ''}
+    ${page.referrer ? html`<dt>Referred by</dt><dd>${contactLink(page.referrer)}</dd>` : ''}
+    ${page.referred.length ? html`<dt>Suggested you talk to</dt><dd>${page.referred.map((r, i) => html`${i ? ', ' : ''}${contactLink(r)}`)}</dd>` : ''}
     <dt>First contact</dt><dd>${formatLocalTime(c.firstContactAt, timeZone) || '—'}</dd>
     <dt>Last contact</dt><dd>${formatLocalTime(c.lastContactAt, timeZone) || '—'}</dd>
     ${next ? html`<dt>Next meeting</dt><dd>${formatLocalTime(next.at, timeZone)}${next.summary ? html` · ${next.summary}` : ''}</dd>` : ''}
@@ -57,7 +65,15 @@ ${page.timeline.length === 0 ? html`<p class="meta">Nothing in the log yet.</p>`
   <thead><tr><th>When</th><th>What</th><th>Summary</th><th>State</th></tr></thead>
   <tbody>${[...page.timeline].reverse().map((t) => html`
     <tr><td>${formatLocalTime(t.at, timeZone)}</td><td>${KIND_WORDS[t.kind] ?? t.kind}</td><td class="${t.kind === 'note' ? 'note' : ''}">${t.summary}${
-      t.labels.length ? html` <span class="meta">(${t.labels.join(', ')})</span>` : ''}</td><td>${t.threadState ?? t.meetingStatus ?? ''}</td></tr>`)}
+      t.labels.length ? html` <span class="meta">(${t.labels.map((l) => LABEL_WORDS[l] ?? l).join(', ')})</span>` : ''}</td><td>${stateWords(t.threadState) ?? t.meetingStatus ?? ''}</td></tr>`)}
   </tbody>
 </table>`}`;
+}
+
+function contactLink(c: ContactLink): SafeHtml {
+  return html`<a href="/contacts/${c.id}">${c.name ?? c.address ?? `Contact ${c.id}`}</a>`;
+}
+
+function stateWords(state: string | null): string | null {
+  return state && (STATE_WORDS[state] ?? state);
 }

@@ -1,0 +1,67 @@
+/**
+ * A referral as a user follows it on the page: the person who suggested someone links to
+ * them, the person suggested links back, and the timeline speaks in words, not label names.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDetectConfig } from '../../src/config/load-detect-config.ts';
+import { RuleClassifier } from '../../src/detect/rule-classifier.ts';
+import { ingestRawItems } from '../../src/workers/ingest-worker.ts';
+import { rawMessage } from '../helpers/google.ts';
+import { contactOf, JANE, PageClient, seedNetwork, startPageServer, USER, visibleText, type Network, type PageServer } from './approval-harness.ts';
+
+const OMAR = 'omar.haddad@acme.example';
+
+describe("a referral on the contacts' pages", () => {
+  let server: PageServer;
+  let browser: PageClient;
+  let network: Network;
+  let omar: number;
+
+  beforeAll(async () => {
+    server = await startPageServer();
+    network = await seedNetwork(server.db, server.config);
+    // Jane suggests a colleague, naming how she knows him before his name.
+    const raw = rawMessage({
+      from: `Jane Doe <${JANE}>`, to: USER, subject: 'Re: Coffee chat about structured finance?', date: new Date('2026-03-06T10:00:00Z'),
+      messageId: 'reply-2@acme.example', inReplyTo: network.janeReplyId,
+      body: `Hi Alex,\n\nOne more thing: you should also talk to my colleague, Omar Haddad (${OMAR}); he runs our structuring desk.\n\nJane\n`,
+    });
+    const outcome = await ingestRawItems(
+      { db: server.db, config: server.config, classifier: new RuleClassifier(loadDetectConfig()) },
+      network.accountId,
+      [{ source: 'test/referral.eml', format: 'raw', raw: Buffer.from(raw), failure: { path: 'test/referral.eml', position: 0 } }],
+    );
+    expect(outcome.result.failed).toBe(0);
+    omar = await contactOf(server.db, OMAR);
+    browser = new PageClient(server.url);
+    expect((await browser.signIn(server.login.token!)).status).toBe(303);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('the suggested person is referred by Jane, and her name links to her page', async () => {
+    const page = await browser.get(`/contacts/${omar}`);
+    expect(page.status).toBe(200);
+    const text = visibleText(page.text);
+    expect(text).toContain('Omar Haddad');
+    expect(text).toContain('Referred by Jane Doe');
+    expect(page.text).toContain(`<a href="/contacts/${network.jane}">Jane Doe</a>`);
+    expect(text).toMatch(/Referral Suggested by jane\.doe@acme\.example: Re: Coffee chat about structured finance\?/);
+  });
+
+  it("Jane's page names whom she suggested, linked", async () => {
+    const page = await browser.get(`/contacts/${network.jane}`);
+    const text = visibleText(page.text);
+    expect(text).toContain('Suggested you talk to Omar Haddad');
+    expect(page.text).toContain(`<a href="/contacts/${omar}">Omar Haddad</a>`);
+    expect(visibleText((await browser.get(`/contacts/${network.eve}`)).text)).not.toContain('Suggested you talk to');
+  });
+
+  it('the timeline names labels in words', async () => {
+    const text = visibleText((await browser.get(`/contacts/${network.jane}`)).text);
+    expect(text).toContain('Coffee chat about structured finance? (request)');
+    expect(text).toContain('(referral)');
+    expect(text).not.toMatch(/outreach_request|outreach_reply|thank_you|follow_up|awaiting_reply/);
+  });
+});
