@@ -44,9 +44,10 @@ const SUMMARY_SELECT = `
   from contact c
   left join company co on co.id = c.company_id
   left join (select contact_id,
-               -- A meeting still to come is not contact yet: first and last are what happened.
-               min(occurred_at) filter (where occurred_at <= now()) first_at,
-               max(occurred_at) filter (where occurred_at <= now()) last_at, count(*) n
+               -- A meeting still to come is not contact yet, nor is being suggested by someone
+               -- else: first and last are what happened between the user and them.
+               min(occurred_at) filter (where occurred_at <= now() and kind <> 'referral') first_at,
+               max(occurred_at) filter (where occurred_at <= now() and kind <> 'referral') last_at, count(*) n
              from interaction group by contact_id) s on s.contact_id = c.id`;
 
 interface SummaryRow {

@@ -48,6 +48,9 @@ describe("a referral on the contacts' pages", () => {
     expect(text).toContain('Referred by Jane Doe');
     expect(page.text).toContain(`<a href="/contacts/${network.jane}">Jane Doe</a>`);
     expect(text).toMatch(/Referral Suggested by jane\.doe@acme\.example: Re: Coffee chat about structured finance\?/);
+    // Being suggested is in his log, but the user has not been in touch with him yet.
+    expect(text).toContain('First contact — Last contact —');
+    expect(text).toContain('Interactions 1');
   });
 
   it("Jane's page names whom she suggested, linked", async () => {

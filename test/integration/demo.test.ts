@@ -40,7 +40,8 @@ describe('rapport demo', () => {
     }, 45_000, 500);
     // The coffee ended an hour before the demo began: "today", or "yesterday" when run just after midnight (UTC).
     const days = new Set([startedAfter, startedBefore].map(coffeeDayWord));
-    expect(visibleText((await user.get('/drafts')).text)).toMatch(new RegExp(`Thank you for our coffee (${[...days].join('|')})`));
+    const queue = visibleText((await user.get('/drafts')).text);
+    expect(queue).toMatch(new RegExp(`Thank you for our coffee (${[...days].join('|')})`));
     // Both mailboxes were connected through their sign-in flows and synced.
     await until(async () => /\(outlook\) up to date/.test(visibleText((await user.get('/accounts')).text)), 30_000, 500);
     const accounts = visibleText((await user.get('/accounts')).text);
@@ -52,6 +53,9 @@ describe('rapport demo', () => {
     expect(meetings).toMatch(/Call: Dana Lee \/ Sam Student ?informational interview/);
     expect(meetings).toContain('Ridgeline Consulting');
     expect(meetings).toMatch(/Fellow alum: advice on energy consulting.{0,3}: 3 messages/);
+    // The thank-you thanks Priya for the colleague she suggested.
+    const thankYouId = /href="\/drafts\/(\d+)">Re: Informational interview request/.exec((await user.get('/drafts')).text)![1];
+    expect(visibleText((await user.get(`/drafts/${thankYouId}`)).text)).toContain('Thank you also for suggesting that I speak with Elena Garcia.');
     // The people Priya and Dana suggested are in the log, by name, referred by them.
     const contacts = visibleText((await user.get('/contacts')).text);
     expect(contacts).toContain('Elena Garcia elena.garcia@helio-energy.example Helio Energy');
