@@ -107,9 +107,13 @@ describe('approving a thank-you in the browser', () => {
     await page.getByRole('link', { name: 'Re: Coffee chat about structured finance?' }).click();
     // The subject stays: Gmail keeps a reply in its conversation only while the subject matches.
     expect(await page.getByText('keep the subject as it is').count()).toBe(1);
-    await page.getByLabel('Message').fill('Hi Jane,\n\nThank you for your time on Thursday. Your advice on desk reports was gold.\n\nAlex\n');
+    const points = Array.from({ length: 14 }, (_, i) => `- point ${i + 1} of what we discussed, in a line long enough to be read as one.`);
+    await page.getByLabel('Message').fill(`Hi Jane,\n\nThank you for your time on Thursday. Your advice on desk reports was gold.\n\n${points.join('\n')}\n\nAlex\n`);
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect.poll(() => page.getByText('Saved.').count()).toBe(1);
+    // The saved message shows whole, down to the signature, with no scrolling inside the box.
+    const box = await page.getByLabel('Message').evaluate((el) => ({ scroll: el.scrollHeight, client: el.clientHeight }));
+    expect(box.scroll).toBeLessThanOrEqual(box.client);
 
     await page.getByLabel('Send now').check();
     await page.getByRole('button', { name: 'Approve' }).click();

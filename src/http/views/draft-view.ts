@@ -51,7 +51,7 @@ function editForm({ draft }: DraftDetail, o: DraftViewOptions): SafeHtml {
     <input type="text" id="subject" name="subject" value="${subject}" maxlength="300" required>
     ${draft.inReplyTo ? html`<p class="meta">This is a reply: keep the subject as it is, or your mail starts a new conversation instead of continuing this one.</p>` : ''}
     <label for="body">Message</label>
-    <textarea id="body" name="body" required>
+    <textarea id="body" name="body" rows="${rowsToShow(body)}" required>
 ${body}</textarea>
     ${draft.status === 'approved' ? html`<p class="meta">Saving takes the approval back: approve the new text again.</p>` : ''}
     <p><button type="submit">Save changes</button></p>`, 'stack')}
@@ -88,4 +88,13 @@ function snoozeLabel(hours: number): string {
   if (hours < 24) return `${hours} hours`;
   const days = hours / 24;
   return days === 7 ? '1 week' : `${days} day${days === 1 ? '' : 's'}`;
+}
+
+// Tall enough to show the whole message, signature included, without scrolling inside the box.
+const WRAP_COLUMNS = 90;
+const MAX_ROWS = 40;
+
+function rowsToShow(body: string): number {
+  const rows = body.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / WRAP_COLUMNS)), 1);
+  return Math.min(rows, MAX_ROWS);
 }
