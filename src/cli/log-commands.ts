@@ -14,10 +14,10 @@ export async function contactsCommand(config: Config, json: boolean): Promise<vo
     if (json) return print(toJson({ contacts }));
     print(
       formatTable(
-        ['ID', 'NAME', 'EMAIL', 'COMPANY', 'FIRST', 'LAST', 'COUNT'],
+        ['ID', 'NAME', 'EMAIL', 'COMPANY', 'FIRST', 'LAST', 'COUNT', 'REFERRED BY'],
         contacts.map((c) => [
           String(c.id), c.name ?? '', c.addresses.join(', '), c.company ?? '',
-          formatDay(c.firstContactAt), formatDay(c.lastContactAt), String(c.interactionCount),
+          formatDay(c.firstContactAt), formatDay(c.lastContactAt), String(c.interactionCount), c.referredBy ?? '',
         ]),
       ),
     );

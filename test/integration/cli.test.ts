@@ -208,10 +208,11 @@ describe.concurrent('rapport', () => {
       const run = await rapport(['contacts', '--data-dir', imported]);
       expect(run.code, run.stderr).toBe(0);
       const lines = run.stdout.trimEnd().split('\n');
-      expect(cells(lines[0]!)).toEqual(['ID', 'NAME', 'EMAIL', 'COMPANY', 'FIRST', 'LAST', 'COUNT']);
+      expect(cells(lines[0]!)).toEqual(['ID', 'NAME', 'EMAIL', 'COMPANY', 'FIRST', 'LAST', 'COUNT', 'REFERRED BY']);
       const jane = lines.find((l) => l.includes('Jane Doe'));
       expect(cells(jane!).slice(1)).toEqual(['Jane Doe', 'jane.doe@acme.example', 'Acme', '2026-03-02', '2026-03-06', '5']);
-      expect(lines.some((l) => l.includes('Sam Rivera'))).toBe(true);
+      const sam = lines.find((l) => l.includes('Sam Rivera'));
+      expect(cells(sam!).at(-1)).toBe('jane.doe@acme.example');
       expect(lines.at(-1)).toBe('2 contacts');
     });
 
