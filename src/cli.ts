@@ -3,6 +3,7 @@ import { accountsConnectCommand, accountsListCommand, syncCommand } from './cli/
 import { classifyCommand } from './cli/classify-command.ts';
 import { approveCommand, draftsCommand, editCommand, rejectCommand } from './cli/drafts-command.ts';
 import { importCommand } from './cli/import-command.ts';
+import { mergeCommand } from './cli/merge-command.ts';
 import { noteCommand } from './cli/note-command.ts';
 import { nurtureCommand } from './cli/nurture-command.ts';
 import { startCommand, webCommand, workerCommand } from './cli/start-command.ts';
@@ -148,6 +149,14 @@ program
   .option('--off', 'stop check-ins for this contact')
   .addOption(dataDirOption())
   .action((contact: string, opts: { off?: boolean; dataDir?: string }) => nurtureCommand(configFor(opts), contact, !opts.off));
+
+program
+  .command('merge')
+  .description('one person under two contacts (a work and a personal address, a new job): the second joins the first')
+  .argument('<contact>', 'the contact to keep: id, address, or part of a name')
+  .argument('<other>', 'the contact that joins it, with its addresses and log')
+  .addOption(dataDirOption())
+  .action((contact: string, other: string, opts: { dataDir?: string }) => mergeCommand(configFor(opts), contact, other));
 
 program
   .command('note')

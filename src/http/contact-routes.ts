@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { findContactPage } from '../store/approval-queries.ts';
 import { EXPORT_FILES, EXPORT_FORMATS, exportContacts, loadContactLog } from '../store/contact-export.ts';
-import { listContactPage } from '../store/contact-queries.ts';
+import { mergeContacts } from '../store/contact-merge.ts';
+import { findContact, listContactPage } from '../store/contact-queries.ts';
 import { addNote, checkedNote } from '../store/note-repository.ts';
 import { setNurture } from '../store/planner-contact-queries.ts';
 import { formOf } from './form-body.ts';
@@ -60,6 +61,24 @@ export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps
     return reply.redirect(`/contacts/${id}?done=${on ? 'nurtured' : 'unnurtured'}`, 303);
   });
 
+  // The same person under another contact joins this one. Sent twice, the other now
+  // resolves to this contact: nothing more to do.
+  scope.post<{ Params: { id: string } }>('/contacts/:id/merge', async (request, reply) => {
+    const id = contactId(request.params.id);
+    if (!(await findContactPage(deps.db, id))) throw new NotFoundError('contact', request.params.id);
+    const other = (formOf(request.body).other ?? '').trim();
+    try {
+      if (!other) throw new InvalidInputError('Give the address, id or name of the other contact.');
+      const found = await findContact(deps.db, other);
+      if (found.id !== id) await mergeContacts(deps.db, id, found.id);
+      return reply.redirect(`/contacts/${id}?done=merged`, 303);
+    } catch (err) {
+      if (err instanceof NotFoundError) return showContact(request, reply, request.params.id, { error: `No contact matches “${other}”: give one of their addresses, or their id from the contact list.` });
+      if (!(err instanceof InvalidInputError)) throw err;
+      return showContact(request, reply, request.params.id, { error: err.message });
+    }
+  });
+
   scope.post<{ Params: { id: string } }>('/contacts/:id/notes', async (request, reply) => {
     const id = contactId(request.params.id);
     const form = formOf(request.body);
@@ -82,6 +101,7 @@ const NOTICES: Record<string, string> = {
   noted: 'Note added to the log.',
   nurtured: 'Keeping in touch: rapport will draft a check-in after a quiet spell.',
   unnurtured: 'No more check-ins for this contact.',
+  merged: 'One contact now: the other’s addresses and log are here.',
 };
 
 /** The notice for a `?done=` code; anything else shows none. */

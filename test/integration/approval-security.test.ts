@@ -51,6 +51,10 @@ describe('the approval page keeps strangers and other sites out', () => {
     });
     expect(nurture.status).toBe(401);
     expect((await server.db.query<{ nurture: boolean }>('select nurture from contact where id = $1', [network.jane]))[0]!.nurture).toBe(false);
+    const merge = await fetch(`${server.url}/contacts/${network.jane}/merge`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `other=${network.eve}`, redirect: 'manual',
+    });
+    expect(merge.status).toBe(401);
   });
 
   it('keeps the health check, the webhooks and the OAuth callback outside the login', async () => {
@@ -119,6 +123,13 @@ describe('the approval page keeps strangers and other sites out', () => {
     ];
     expect(refusedNotes.map((r) => r.status)).toEqual([403, 403]);
     expect(await server.db.query("select 1 from interaction where kind = 'note'")).toEqual([]);
+    const merge = `/contacts/${network.jane}/merge`;
+    const refusedMerges = [
+      await browser.post(merge, { other: String(network.eve), _csrf: await other.csrfToken() }),
+      await browser.post(merge, { other: String(network.eve) }, { origin: 'https://evil.example' }),
+    ];
+    expect(refusedMerges.map((r) => r.status)).toEqual([403, 403]);
+    expect(await server.db.query('select 1 from contact where id = $1', [network.eve])).toHaveLength(1);
     expect(server.deliveries).toEqual([]);
 
     const signInFromElsewhere = await fetch(`${server.url}/login`, {

@@ -179,6 +179,22 @@ describe.concurrent('rapport', () => {
       expect(nurtured(await rapport(['contacts', '--json', '--data-dir', dir]))).toEqual([]);
     });
 
+    it('rapport merge: the second contact joins the first; run again, it finds one contact', async ({ expect }) => {
+      const dir = importedCopy();
+      const first = await rapport(['merge', 'jane', 'sam.rivera@acme.example', '--data-dir', dir]);
+      expect(first.code, first.stderr).toBe(0);
+      expect(first.stdout).toMatch(/^Merged Sam Rivera <sam\.rivera@acme\.example> into Jane Doe <jane\.doe@acme\.example, sam\.rivera@acme\.example>: 2 addresses, \d+ interactions\.\n$/);
+      const { contacts } = JSON.parse((await rapport(['contacts', '--json', '--data-dir', dir])).stdout) as { contacts: { name: string; addresses: string[] }[] };
+      expect(contacts.map((c) => [c.name, c.addresses])).toEqual([['Jane Doe', ['jane.doe@acme.example', 'sam.rivera@acme.example']]]);
+      const again = await rapport(['merge', 'jane', 'sam.rivera@acme.example', '--data-dir', dir]);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toBe('Jane Doe <jane.doe@acme.example, sam.rivera@acme.example> is already one contact: nothing to merge.\n');
+      const unknown = await rapport(['merge', 'jane', 'nobody@nowhere.example', '--data-dir', dir]);
+      expect(unknown.code).not.toBe(0);
+      expect(unknown.stderr).toMatch(/^rapport: .*nobody@nowhere\.example/);
+      expect(unknown.stderr).not.toMatch(STACK_LINE);
+    });
+
     it('rapport note: writes what was discussed into the log once, and refuses an empty or future note', async ({ expect }) => {
       const dir = importedCopy();
       const args = ['note', 'jane', 'Talked about the rotation programme.\nShe suggested I read the 2025 outlook.', '--at', '2026-03-06 18:30', '--data-dir', dir];

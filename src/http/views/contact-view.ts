@@ -67,7 +67,15 @@ ${page.timeline.length === 0 ? html`<p class="meta">Nothing in the log yet.</p>`
     <tr><td>${formatLocalTime(t.at, timeZone)}</td><td>${KIND_WORDS[t.kind] ?? t.kind}</td><td class="${t.kind === 'note' ? 'note' : ''}">${t.summary}${
       t.labels.length ? html` <span class="meta">(${t.labels.map((l) => LABEL_WORDS[l] ?? l).join(', ')})</span>` : ''}</td><td>${stateWords(t.threadState) ?? t.meetingStatus ?? ''}</td></tr>`)}
   </tbody>
-</table>`}`;
+</table>`}
+<details class="card">
+  <summary>Same person as another contact?</summary>
+  ${postForm(`/contacts/${c.id}/merge`, form.csrfToken, html`
+    <label for="merge-other">Their other address (or its id in the contact list)</label>
+    <input id="merge-other" type="text" name="other" maxlength="320" required>
+    <p class="meta">Its addresses, names and log join this contact, and later mail to any of them is logged here.</p>
+    <p><button type="submit">Merge into this contact</button></p>`, 'stack')}
+</details>`;
 }
 
 function contactLink(c: ContactLink): SafeHtml {
