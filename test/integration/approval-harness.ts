@@ -78,12 +78,22 @@ export function networkMail(): { name: string; raw: string; format: 'raw' | 'ics
 
 export async function seedNetwork(db: Database, config: Config): Promise<Network> {
   const accountId = await ensureAccount(db, 'mailbox', USER);
-  const items: RawItem[] = networkMail().map((m, i) => ({
+  await ingestMail(db, config, accountId, networkMail());
+  return { accountId, jane: await contactOf(db, JANE), eve: await contactOf(db, EVE), janeReplyId: 'reply-1@acme.example' };
+}
+
+/** Raw mail and calendar files through the real ingest into `accountId`; every one must be read. */
+export async function ingestMail(
+  db: Database,
+  config: Config,
+  accountId: number,
+  files: readonly { name: string; raw: string; format: 'raw' | 'ics' }[],
+): Promise<void> {
+  const items: RawItem[] = files.map((m, i) => ({
     source: `test/${m.name}`, format: m.format, raw: Buffer.from(m.raw), failure: { path: `test/${m.name}`, position: i },
   }));
   const outcome = await ingestRawItems({ db, config, classifier: new RuleClassifier(loadDetectConfig()) }, accountId, items);
-  if (outcome.result.failed > 0) throw new Error('the seed mail did not ingest');
-  return { accountId, jane: await contactOf(db, JANE), eve: await contactOf(db, EVE), janeReplyId: 'reply-1@acme.example' };
+  if (outcome.result.failed > 0) throw new Error(`${outcome.result.failed} of the test files did not ingest`);
 }
 
 export async function contactOf(db: Database, address: string): Promise<number> {

@@ -3,11 +3,8 @@
  * form twice is harmless, and a wrong address says what to give instead.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDetectConfig } from '../../src/config/load-detect-config.ts';
-import { RuleClassifier } from '../../src/detect/rule-classifier.ts';
-import { ingestRawItems } from '../../src/workers/ingest-worker.ts';
 import { rawMessage } from '../helpers/google.ts';
-import { contactOf, PageClient, seedNetwork, startPageServer, USER, visibleText, type Network, type PageServer } from './approval-harness.ts';
+import { contactOf, ingestMail, PageClient, seedNetwork, startPageServer, USER, visibleText, type Network, type PageServer } from './approval-harness.ts';
 
 const JANE_PERSONAL = 'jane.doe.home@gmail.com';
 
@@ -21,12 +18,7 @@ describe("merging contacts from a contact's page", () => {
     server = await startPageServer();
     network = await seedNetwork(server.db, server.config);
     const raw = rawMessage({ from: `Jane Doe <${JANE_PERSONAL}>`, to: USER, subject: 'From my own address', date: new Date('2026-03-07T10:00:00Z'), messageId: 'home-1@gmail.com' });
-    const outcome = await ingestRawItems(
-      { db: server.db, config: server.config, classifier: new RuleClassifier(loadDetectConfig()) },
-      network.accountId,
-      [{ source: 'test/home.eml', format: 'raw', raw: Buffer.from(raw), failure: { path: 'test/home.eml', position: 0 } }],
-    );
-    expect(outcome.result.failed).toBe(0);
+    await ingestMail(server.db, server.config, network.accountId, [{ name: 'home.eml', format: 'raw', raw }]);
     personal = await contactOf(server.db, JANE_PERSONAL);
     browser = new PageClient(server.url);
     expect((await browser.signIn(server.login.token!)).status).toBe(303);

@@ -4,25 +4,23 @@
  * contact is gone, and later mail to either address goes to the one that stays.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDetectConfig } from '../../src/config/load-detect-config.ts';
 import { InvalidInputError, NotFoundError } from '../../src/core/errors.ts';
-import { RuleClassifier } from '../../src/detect/rule-classifier.ts';
 import { ensureAccount } from '../../src/store/account-repository.ts';
 import { findContactPage } from '../../src/store/approval-queries.ts';
 import { mergeContacts } from '../../src/store/contact-merge.ts';
 import { contactTimeline, findContact, listContacts } from '../../src/store/contact-queries.ts';
 import { listMeetings } from '../../src/store/meeting-queries.ts';
-import { ingestRawItems, type RawItem } from '../../src/workers/ingest-worker.ts';
 import { rawMessage } from '../helpers/google.ts';
 import { testConfig } from '../helpers/test-config.ts';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/test-store.ts';
+import { ingestMail } from './approval-harness.ts';
 
 const USER = 'alex@university.example';
 const WORK = 'dana@oldco.example';
 const PERSONAL = 'dana.lee@gmail.com';
 const at = (month: number, day: number) => new Date(Date.UTC(2026, month - 1, day, 9, 0));
 
-function mail(): RawItem[] {
+function mail(): { name: string; raw: string; format: 'raw' | 'ics' }[] {
   const items = [
     { name: 'ask.eml', raw: rawMessage({ from: `Dana Lee <${WORK}>`, to: USER, subject: 'Coffee?', date: at(1, 5), messageId: 'ask@oldco.example' }) },
     // Written to both of her addresses: one message, one entry in her log once merged.
@@ -32,12 +30,12 @@ function mail(): RawItem[] {
     { name: 'new-job.eml', raw: rawMessage({
       from: `Dana Lee <${PERSONAL}>`, to: USER, subject: 'New job', date: at(2, 1), messageId: 'job@gmail.com',
       body: 'Hi Alex,\n\nI moved on. You should also talk to my colleague Omar Haddad (omar@newco.example), who hires analysts.\n\nDana\n' }) },
-  ].map((m, i) => ({ source: `test/${m.name}`, format: 'raw' as const, raw: Buffer.from(m.raw), failure: { path: `test/${m.name}`, position: i } }));
+  ].map((m) => ({ ...m, format: 'raw' as const }));
   const ics = [
     'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//rapport tests//EN', 'BEGIN:VEVENT', 'UID:call-dana@gmail.com',
     'DTSTAMP:20260201T080000Z', 'DTSTART:20260210T150000Z', 'DTEND:20260210T153000Z', 'SUMMARY:Call with Dana',
     `ORGANIZER;CN=Dana Lee:mailto:${PERSONAL}`, `ATTENDEE;CN=Alex:mailto:${USER}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
-  return [...items, { source: 'test/call.ics', format: 'ics', raw: Buffer.from(ics), failure: { path: 'test/call.ics', position: 3 } }];
+  return [...items, { name: 'call.ics', format: 'ics', raw: ics }];
 }
 
 describe.each(ENGINES)('merging two contacts (%s)', (engine) => {
@@ -47,10 +45,7 @@ describe.each(ENGINES)('merging two contacts (%s)', (engine) => {
   let work: number;
   let personal: number;
 
-  const ingest = async (items: RawItem[]) => {
-    const outcome = await ingestRawItems({ db: store.db, config, classifier: new RuleClassifier(loadDetectConfig()) }, accountId, items);
-    expect(outcome.result.failed).toBe(0);
-  };
+  const ingest = (files: Parameters<typeof ingestMail>[3]) => ingestMail(store.db, config, accountId, files);
 
   beforeAll(async () => {
     store = await openTestStore(engine);
@@ -89,8 +84,8 @@ describe.each(ENGINES)('merging two contacts (%s)', (engine) => {
 
   it('later mail to either address goes to the contact that stays', async () => {
     await ingest([{
-      source: 'test/later.eml', format: 'raw', failure: { path: 'test/later.eml', position: 0 },
-      raw: Buffer.from(rawMessage({ from: `Dana Lee <${PERSONAL}>`, to: USER, subject: 'Lunch?', date: at(3, 1), messageId: 'lunch@gmail.com' })),
+      name: 'later.eml', format: 'raw',
+      raw: rawMessage({ from: `Dana Lee <${PERSONAL}>`, to: USER, subject: 'Lunch?', date: at(3, 1), messageId: 'lunch@gmail.com' }),
     }]);
     expect((await findContact(store.db, String(work))).interactionCount).toBe(5);
     // Importing the same mail again adds nothing to the merged contact either.

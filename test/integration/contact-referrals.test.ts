@@ -3,11 +3,8 @@
  * them, the person suggested links back, and the timeline speaks in words, not label names.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDetectConfig } from '../../src/config/load-detect-config.ts';
-import { RuleClassifier } from '../../src/detect/rule-classifier.ts';
-import { ingestRawItems } from '../../src/workers/ingest-worker.ts';
 import { rawMessage } from '../helpers/google.ts';
-import { contactOf, JANE, PageClient, seedNetwork, startPageServer, USER, visibleText, type Network, type PageServer } from './approval-harness.ts';
+import { contactOf, ingestMail, JANE, PageClient, seedNetwork, startPageServer, USER, visibleText, type Network, type PageServer } from './approval-harness.ts';
 
 const OMAR = 'omar.haddad@acme.example';
 
@@ -26,12 +23,7 @@ describe("a referral on the contacts' pages", () => {
       messageId: 'reply-2@acme.example', inReplyTo: network.janeReplyId,
       body: `Hi Alex,\n\nOne more thing: you should also talk to my colleague, Omar Haddad (${OMAR}); he runs our structuring desk.\n\nJane\n`,
     });
-    const outcome = await ingestRawItems(
-      { db: server.db, config: server.config, classifier: new RuleClassifier(loadDetectConfig()) },
-      network.accountId,
-      [{ source: 'test/referral.eml', format: 'raw', raw: Buffer.from(raw), failure: { path: 'test/referral.eml', position: 0 } }],
-    );
-    expect(outcome.result.failed).toBe(0);
+    await ingestMail(server.db, server.config, network.accountId, [{ name: 'referral.eml', format: 'raw', raw }]);
     omar = await contactOf(server.db, OMAR);
     browser = new PageClient(server.url);
     expect((await browser.signIn(server.login.token!)).status).toBe(303);
