@@ -7,6 +7,7 @@ import { requestSync } from '../workers/sync-worker.ts';
 import type { ConnectedAccount } from './google-connect.ts';
 import { html } from './views/html.ts';
 import { plainPage } from './views/layout.ts';
+import { pageBaseUrl } from './web-login.ts';
 
 export interface ConsentCallbackDeps {
   config: Config;
@@ -41,7 +42,10 @@ export function registerConsentCallback(
       const warning = account.missingScopes.length
         ? html`<p><strong>Some access was not granted:</strong> ${account.missingScopes.join(', ')}. rapport needs it to read your mail and calendar and to create drafts; connect again and accept every permission asked for.</p>`
         : '';
-      return plainPage('Connected', html`<p>${account.address} is connected. Your log is filling now; you can close this tab.</p>${warning}`);
+      // The page's own address: Microsoft's callback comes back on `localhost`, whose
+      // cookies are not the page's.
+      const accounts = `${pageBaseUrl(deps.config)}/accounts`;
+      return plainPage('Connected', html`<p>${account.address} is connected. Your log is filling now: <a href="${accounts}">follow the sync on the accounts page</a>, or close this tab.</p>${warning}`);
     } catch (err) {
       const message = err instanceof InvalidInputError ? err.message : `${provider.company} did not accept the sign-in. ${again}`;
       return reply.code(400).send(plainPage('Not connected', html`<p>${message}</p>`));

@@ -2,11 +2,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildMeetingBrief } from '../approval/meeting-brief.ts';
 import type { Config } from '../config/load-config.ts';
 import {
-  countOpenDrafts, listAccountStates, listUpcomingMeetings, loadMeetingThread, loadPersonFacts,
+  countOpenDrafts, listUpcomingMeetings, loadMeetingThread, loadPersonFacts,
   type PersonFacts, type UpcomingMeeting,
 } from '../store/approval-queries.ts';
 import type { Database } from '../store/database.ts';
-import { accountsView } from './views/accounts-view.ts';
 import type { SafeHtml } from './views/html.ts';
 import { layout, type PageFrame } from './views/layout.ts';
 import { meetingsView } from './views/meetings-view.ts';
@@ -22,7 +21,7 @@ export interface OverviewDeps {
   now: () => Date;
 }
 
-/** Upcoming meetings with their briefs, and accounts. */
+/** Upcoming meetings with their briefs. */
 export function registerOverviewRoutes(scope: FastifyInstance, deps: OverviewDeps): void {
   const timeZone = deps.config.user.timeZone;
   const render = pageRenderer(deps);
@@ -34,9 +33,6 @@ export function registerOverviewRoutes(scope: FastifyInstance, deps: OverviewDep
     for (const meeting of meetings) briefed.push({ meeting, brief: await briefFor(deps, meeting, now) });
     return render(request, reply, { title: 'Upcoming meetings', section: 'meetings' }, meetingsView(briefed, MEETING_HORIZON_DAYS, timeZone));
   });
-
-  scope.get('/accounts', async (request, reply) =>
-    render(request, reply, { title: 'Accounts', section: 'accounts' }, accountsView(await listAccountStates(deps.db), timeZone)));
 }
 
 /** Sends a signed-in page: the frame (with the count of waiting drafts) around `content`. */

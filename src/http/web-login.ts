@@ -36,8 +36,13 @@ function digest(text: string): Buffer {
  * token in the link, or a reminder of the password.
  */
 export function webLoginHint(config: Config, login: WebLogin): string {
-  const base = (config.http.publicUrl || `http://${config.http.host}:${config.http.port}`).replace(/\/$/, '');
+  const base = pageBaseUrl(config);
   return login.token
     ? `Approval page: ${base}/login?token=${login.token} (a new sign-in token each start; keep it to yourself)`
     : `Approval page: ${base}/ (sign in with the password in web.password)`;
+}
+
+/** Where the approval page is reached, without a trailing slash. */
+export function pageBaseUrl(config: Config): string {
+  return (config.http.publicUrl || `http://${config.http.host}:${config.http.port}`).replace(/\/$/, '');
 }

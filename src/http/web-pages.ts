@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import type { Database } from '../store/database.ts';
+import { registerAccountRoutes } from './account-routes.ts';
 import { registerApprovalRoutes, type ApprovalRouteDeps } from './approval-routes.ts';
 import { registerContactRoutes } from './contact-routes.ts';
 import { installFormParser } from './form-body.ts';
@@ -44,6 +45,7 @@ export function registerWebPages(app: FastifyInstance, deps: WebPagesDeps): void
     registerApprovalRoutes(scope, deps);
     registerContactRoutes(scope, deps);
     registerOverviewRoutes(scope, deps);
+    registerAccountRoutes(scope, deps);
   });
 }
 

@@ -239,6 +239,16 @@ describe('the approval page', () => {
     const text = visibleText((await browser.get('/accounts')).text);
     expect(text).toMatch(/alex\.student@university\.example \(mailbox\) imported from files/);
   });
+
+  it('says what to set where no OAuth client is configured, and connects nothing', async () => {
+    const page = await browser.get('/accounts');
+    expect(page.text).not.toContain('action="/accounts/connect/');
+    expect(visibleText(page.text)).toContain('To connect Gmail, set RAPPORT_GOOGLE_CLIENT_ID and RAPPORT_GOOGLE_CLIENT_SECRET and restart rapport');
+    expect(visibleText(page.text)).toContain('To connect Outlook, set RAPPORT_MICROSOFT_CLIENT_ID and RAPPORT_MICROSOFT_CLIENT_SECRET and restart rapport');
+    const forced = await browser.post('/accounts/connect/gmail', {});
+    expect(forced.status).toBe(400);
+    expect(visibleText(forced.text)).toContain('No Google OAuth client is configured. Set RAPPORT_GOOGLE_CLIENT_ID and RAPPORT_GOOGLE_CLIENT_SECRET');
+  });
 });
 
 describe('an approval page without delivery', () => {

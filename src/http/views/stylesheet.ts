@@ -53,5 +53,6 @@ table.list th, table.list td { text-align: left; padding: .45rem .6rem; border-b
 table.list th { color: var(--muted); font-weight: 600; font-size: .85rem; }
 ul.brief { margin: .2rem 0 .6rem; padding-left: 1.2rem; }
 .inline { display: inline; }
+.connect form.inline { margin-right: 0.5rem; }
 .signin { max-width: 24rem; margin: 4rem auto; }
 `;
