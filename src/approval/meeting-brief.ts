@@ -4,7 +4,7 @@
  * Pure: the store gathers the facts, this turns them into a few lines of plain text.
  */
 import { describeDay, formatDate } from '../templates/date-wording.ts';
-import { joinNames } from '../templates/person-name.ts';
+import { firstNameOf, joinNames } from '../templates/person-name.ts';
 
 /** One interaction with a person before the meeting. */
 export interface BriefInteraction {
@@ -25,8 +25,8 @@ export interface BriefPerson {
   company: { name: string; domain: string; status: string; otherContacts: string[] } | null;
   /** Their interactions with the user, oldest first; later ones are ignored. */
   history: BriefInteraction[];
-  /** People they suggested the user talk to. */
-  referralsGiven: string[];
+  /** People they suggested the user talk to, and whether the user has been in touch with each since. */
+  referralsGiven: { name: string; contacted: boolean }[];
 }
 
 export interface BriefThread {
@@ -107,7 +107,20 @@ function describeHistory(p: BriefPerson, input: MeetingBriefInput): string[] {
   // What the user wrote down last time is what they will want to pick up from.
   const note = notes.at(-1);
   if (note) lines.push(`Your note${note.at ? ` from ${calendarDate(note.at, input)}` : ''}: “${shortened(note.summary, MAX_NOTE_IN_BRIEF)}”`);
-  if (p.referralsGiven.length) lines.push(`${name} suggested you talk to ${joinNames(p.referralsGiven)}: tell them how it went.`);
+  lines.push(...referralLines(name, p.referralsGiven));
+  return lines;
+}
+
+/**
+ * The people they suggested: those the user has since been in touch with are news to
+ * report back on; the others are a promise still to keep.
+ */
+function referralLines(name: string, referrals: BriefPerson['referralsGiven']): string[] {
+  const met = referrals.filter((r) => r.contacted).map((r) => r.name);
+  const notYet = referrals.filter((r) => !r.contacted).map((r) => r.name);
+  const lines: string[] = [];
+  if (met.length) lines.push(`${name} suggested you talk to ${joinNames(met)}, and you have been in touch since: tell ${firstNameOf(name) ?? 'them'} how it went.`);
+  if (notYet.length) lines.push(`${name} ${met.length ? 'also ' : ''}suggested you talk to ${joinNames(notYet)}, whom you have not contacted yet.`);
   return lines;
 }
 

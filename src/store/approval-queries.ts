@@ -183,8 +183,10 @@ export async function loadPersonFacts(db: Queryable, contactId: number): Promise
          and exists (select 1 from interaction i where i.contact_id = c.id)
        order by c.id limit 10`, [row.company_id, contactId])
     : [];
-  const referrals = await db.query<{ name: string }>(
-    `select coalesce(${NAME_OF('c.id')}, (select min(e.address) from contact_email e where e.contact_id = c.id)) as name
+  const referrals = await db.query<{ name: string; contacted: boolean }>(
+    `select coalesce(${NAME_OF('c.id')}, (select min(e.address) from contact_email e where e.contact_id = c.id)) as name,
+       exists (select 1 from interaction i where i.contact_id = c.id
+         and i.kind in ('email_sent', 'email_received', 'meeting', 'thank_you_sent')) as contacted
      from contact c where c.referred_by_contact_id = $1 order by c.id limit 10`, [contactId]);
   const timeline = await contactTimeline(db, contactId);
   return {
@@ -193,7 +195,7 @@ export async function loadPersonFacts(db: Queryable, contactId: number): Promise
       ? { name: row.company, domain: row.domain, status: row.status ?? 'none', otherContacts: others.map((o) => o.name) }
       : null,
     history: timeline.map((t) => ({ at: t.at, kind: t.kind, summary: t.summary })),
-    referralsGiven: referrals.map((r) => r.name).filter(Boolean),
+    referralsGiven: referrals.filter((r) => r.name).map((r) => ({ name: r.name, contacted: r.contacted })),
   };
 }
 

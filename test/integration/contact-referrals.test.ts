@@ -59,4 +59,16 @@ describe("a referral on the contacts' pages", () => {
     expect(text).toContain('(referral)');
     expect(text).not.toMatch(/outreach_request|outreach_reply|thank_you|follow_up|awaiting_reply/);
   });
+
+  it('the brief for the next meeting with Jane says whether the user has written to Omar yet', async () => {
+    expect(visibleText((await browser.get('/meetings')).text)).toContain('Jane Doe suggested you talk to Omar Haddad, whom you have not contacted yet.');
+    const raw = rawMessage({
+      from: USER, to: `Omar Haddad <${OMAR}>`, subject: 'Jane Doe suggested I get in touch', date: new Date('2026-03-08T09:00:00Z'),
+      messageId: 'to-omar-1@university.example', body: 'Dear Omar,\n\nJane Doe suggested I write to you.\n\nAlex\n',
+    });
+    await ingestMail(server.db, server.config, network.accountId, [{ name: 'to-omar.eml', format: 'raw', raw }]);
+    const text = visibleText((await browser.get('/meetings')).text);
+    expect(text).toContain('Jane Doe suggested you talk to Omar Haddad, and you have been in touch since: tell Jane how it went.');
+    expect(text).not.toContain('whom you have not contacted yet');
+  });
 });

@@ -53,6 +53,7 @@ describe('rapport demo', () => {
     expect(meetings).toMatch(/Call: Dana Lee \/ Sam Student ?informational interview/);
     expect(meetings).toContain('Ridgeline Consulting');
     expect(meetings).toMatch(/Fellow alum: advice on energy consulting.{0,3}: 3 messages/);
+    expect(meetings).toContain('Dana Lee suggested you talk to Omar Haddad, whom you have not contacted yet.');
     // The thank-you thanks Priya for the colleague she suggested.
     const thankYouId = /href="\/drafts\/(\d+)">Re: Informational interview request/.exec((await user.get('/drafts')).text)![1];
     expect(visibleText((await user.get(`/drafts/${thankYouId}`)).text)).toContain('Thank you also for suggesting that I speak with Elena Garcia.');

@@ -78,13 +78,14 @@ describe('the brief before a meeting', () => {
   it('for a second meeting asks what changed, and recalls the people they suggested', () => {
     const met = jane({
       history: [{ at: new Date('2025-11-20T15:00:00Z'), kind: 'meeting', summary: 'Call with Jane' }],
-      referralsGiven: ['Maria Lopez', 'Sam Rivera'],
+      referralsGiven: [{ name: 'Maria Lopez', contacted: true }, { name: 'Sam Rivera', contacted: false }],
     });
     const brief = buildMeetingBrief(input({ people: [met], thread: null }));
     expect(brief.history).toEqual([
       'Jane Doe: 1 earlier meeting, since November 20, 2025.',
       'You last met on November 20, 2025 (Call with Jane).',
-      'Jane Doe suggested you talk to Maria Lopez and Sam Rivera: tell them how it went.',
+      'Jane Doe suggested you talk to Maria Lopez, and you have been in touch since: tell Jane how it went.',
+      'Jane Doe also suggested you talk to Sam Rivera, whom you have not contacted yet.',
     ]);
     expect(brief.questionsToAsk[0]).toBe('What has changed for you since we last spoke?');
     expect(brief.questionsToAsk).not.toContain('Is there anyone else you think I should talk to?');
