@@ -4,6 +4,7 @@ import { classifyCommand } from './cli/classify-command.ts';
 import { approveCommand, draftsCommand, editCommand, rejectCommand } from './cli/drafts-command.ts';
 import { importCommand } from './cli/import-command.ts';
 import { mergeCommand } from './cli/merge-command.ts';
+import { duplicatesCommand } from './cli/duplicates-command.ts';
 import { noteCommand } from './cli/note-command.ts';
 import { nurtureCommand } from './cli/nurture-command.ts';
 import { startCommand, webCommand, workerCommand } from './cli/start-command.ts';
@@ -157,6 +158,13 @@ program
   .argument('<other>', 'the contact that joins it, with its addresses and log')
   .addOption(dataDirOption())
   .action((contact: string, other: string, opts: { dataDir?: string }) => mergeCommand(configFor(opts), contact, other));
+
+program
+  .command('duplicates')
+  .description('contacts that may be one person (the same full name, or addresses differing only in punctuation), with the merge for each')
+  .option('--json', 'print JSON')
+  .addOption(dataDirOption())
+  .action((opts: { json?: boolean; dataDir?: string }) => duplicatesCommand(configFor(opts), Boolean(opts.json)));
 
 program
   .command('note')

@@ -5,6 +5,7 @@ import { findContactPage } from '../store/approval-queries.ts';
 import { EXPORT_FILES, EXPORT_FORMATS, exportContacts, loadContactLog } from '../store/contact-export.ts';
 import { mergeContacts } from '../store/contact-merge.ts';
 import { findContact, listContactPage } from '../store/contact-queries.ts';
+import { duplicatesOf, listDuplicateGroups, markDistinct } from '../store/possible-duplicates.ts';
 import { addNote, checkedNote } from '../store/note-repository.ts';
 import { setNurture } from '../store/planner-contact-queries.ts';
 import { formOf } from './form-body.ts';
@@ -12,11 +13,15 @@ import { parseLocalTime } from './local-time.ts';
 import { pageRenderer, type OverviewDeps } from './overview-routes.ts';
 import { contactView, type ContactForms } from './views/contact-view.ts';
 import { contactsView } from './views/contacts-view.ts';
+import { duplicatesView } from './views/duplicates-view.ts';
 
 /** Contacts per page of the contact list. */
 const CONTACTS_PER_PAGE = 100;
 
-/** The contact list and its downloads, and a contact's page with its notes and keep-in-touch switch. */
+/**
+ * The contact list and its downloads, the contacts that may be one person, and a
+ * contact's page with its notes, keep-in-touch switch and merging.
+ */
 export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps): void {
   const timeZone = deps.config.user.timeZone;
   const render = pageRenderer(deps);
@@ -38,6 +43,11 @@ export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps
     });
   }
 
+  // Static, so it wins over `/contacts/:id` too.
+  scope.get<{ Querystring: { done?: string } }>('/contacts/duplicates', async (request, reply) =>
+    render(request, reply, { title: 'Possible duplicates', section: 'contacts', notice: noticeFor(request.query.done) },
+      duplicatesView(await listDuplicateGroups(deps.db), request.webSession!.csrfToken)));
+
   const showContact = async (request: FastifyRequest, reply: FastifyReply, param: string, extra: { notice?: string | null; error?: string; typed?: ContactForms['typed'] } = {}) => {
     const page = await findContactPage(deps.db, contactId(param));
     if (!page) throw new NotFoundError('contact', param);
@@ -47,7 +57,7 @@ export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps
     };
     return render(request, reply, {
       title: page.contact.name ?? 'Contact', section: 'contacts', notice: extra.notice ?? null, error: extra.error ?? null,
-    }, contactView(page, deps.now(), timeZone, form), extra.error ? 400 : 200);
+    }, contactView(page, deps.now(), timeZone, form, await duplicatesOf(deps.db, page.contact.id)), extra.error ? 400 : 200);
   };
 
   scope.get<{ Params: { id: string }; Querystring: { done?: string } }>('/contacts/:id', (request, reply) =>
@@ -66,17 +76,27 @@ export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps
   scope.post<{ Params: { id: string } }>('/contacts/:id/merge', async (request, reply) => {
     const id = contactId(request.params.id);
     if (!(await findContactPage(deps.db, id))) throw new NotFoundError('contact', request.params.id);
-    const other = (formOf(request.body).other ?? '').trim();
+    const form = formOf(request.body);
+    const other = (form.other ?? '').trim();
     try {
       if (!other) throw new InvalidInputError('Give the address, id or name of the other contact.');
       const found = await findContact(deps.db, other);
       if (found.id !== id) await mergeContacts(deps.db, id, found.id);
-      return reply.redirect(`/contacts/${id}?done=merged`, 303);
+      return reply.redirect(backTo(form.back, id, 'merged'), 303);
     } catch (err) {
       if (err instanceof NotFoundError) return showContact(request, reply, request.params.id, { error: `No contact matches “${other}”: give one of their addresses, or their id from the contact list.` });
       if (!(err instanceof InvalidInputError)) throw err;
       return showContact(request, reply, request.params.id, { error: err.message });
     }
+  });
+
+  // Two people after all: the pair is no longer suggested. Sent twice, nothing more.
+  scope.post<{ Params: { id: string } }>('/contacts/:id/distinct', async (request, reply) => {
+    const id = contactId(request.params.id);
+    const form = formOf(request.body);
+    const other = (form.other ?? '').trim();
+    await markDistinct(deps.db, id, contactId(other));
+    return reply.redirect(backTo(form.back, id, 'distinct'), 303);
   });
 
   scope.post<{ Params: { id: string } }>('/contacts/:id/notes', async (request, reply) => {
@@ -102,7 +122,13 @@ const NOTICES: Record<string, string> = {
   nurtured: 'Keeping in touch: rapport will draft a check-in after a quiet spell.',
   unnurtured: 'No more check-ins for this contact.',
   merged: 'One contact now: the other’s addresses and log are here.',
+  distinct: 'Two people: rapport will not suggest them as one again.',
 };
+
+/** Where a form sent from the contact page or the duplicates page goes back to: only those two. */
+function backTo(back: string | undefined, id: number, done: string): string {
+  return back === 'duplicates' ? `/contacts/duplicates?done=${done}` : `/contacts/${id}?done=${done}`;
+}
 
 /** The notice for a `?done=` code; anything else shows none. */
 function noticeFor(code: string | undefined): string | null {

@@ -71,6 +71,14 @@ export async function listContacts(db: Queryable): Promise<ContactSummary[]> {
   return rows.map(toSummary);
 }
 
+/** The contacts with these ids (those that exist), in the order given. */
+export async function contactSummaries(db: Queryable, ids: readonly number[]): Promise<ContactSummary[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.query<SummaryRow>(`${SUMMARY_SELECT} where c.id = any($1::int[])`, [ids]);
+  const byId = new Map(rows.map((r) => [r.id, toSummary(r)]));
+  return ids.map((id) => byId.get(id)).filter((c): c is ContactSummary => c !== undefined);
+}
+
 /** One page of the contact list, and how many contacts match in all. */
 export interface ContactListPage {
   contacts: ContactSummary[];

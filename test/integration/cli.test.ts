@@ -195,6 +195,40 @@ describe.concurrent('rapport', () => {
       expect(unknown.stderr).not.toMatch(STACK_LINE);
     });
 
+    it('rapport duplicates: none in the export; a second Jane Doe address is shown with the merge that joins it', async ({ expect }) => {
+      const dir = importedCopy();
+      const none = await rapport(['duplicates', '--data-dir', dir]);
+      expect(none.code, none.stderr).toBe(0);
+      expect(none.stdout).toBe('No two contacts look like one person.\n');
+
+      const extra = path.join(tempDir(), 'personal.eml');
+      fs.writeFileSync(extra, [
+        'From: Jane Doe <jane.doe.home@gmail.com>', 'To: alex.student@university.example', 'Subject: From my own address',
+        'Date: Sat, 07 Mar 2026 10:00:00 +0000', 'Message-ID: <home-1@gmail.com>', '', 'Hi Alex, my personal address.', '',
+      ].join('\r\n'));
+      expect((await rapport(['import', extra, '--data-dir', dir])).code).toBe(0);
+      const found = await rapport(['duplicates', '--data-dir', dir]);
+      expect(found.code, found.stderr).toBe(0);
+      const lines = found.stdout.split('\n');
+      expect(cells(lines[0]!)).toEqual(['GROUP', 'ID', 'NAME', 'ADDRESSES', 'INTERACTIONS', 'WHY / TO MERGE']);
+      const [kept, other] = [cells(lines[2]!), cells(lines[3]!)];
+      expect(kept).toEqual(['1', expect.stringMatching(/^\d+$/), 'Jane Doe', 'jane.doe@acme.example', '5', 'same name']);
+      expect(other).toEqual([expect.stringMatching(/^\d+$/), 'Jane Doe', 'jane.doe.home@gmail.com', '1', `rapport merge ${kept[1]} ${other[0]}`]);
+      expect(found.stdout).toContain('1 group of 2 contacts that may be one person.');
+
+      const json = JSON.parse((await rapport(['duplicates', '--json', '--data-dir', dir])).stdout) as unknown;
+      expect(json).toEqual([{
+        reasons: ['same name'],
+        contacts: [
+          { id: Number(kept[1]), name: 'Jane Doe', addresses: ['jane.doe@acme.example'], interactionCount: 5 },
+          { id: Number(other[0]), name: 'Jane Doe', addresses: ['jane.doe.home@gmail.com'], interactionCount: 1 },
+        ],
+        merge: [`rapport merge ${kept[1]} ${other[0]}`],
+      }]);
+      expect((await rapport(['merge', kept[1]!, other[0]!, '--data-dir', dir])).code).toBe(0);
+      expect((await rapport(['duplicates', '--data-dir', dir])).stdout).toBe('No two contacts look like one person.\n');
+    });
+
     it('rapport note: writes what was discussed into the log once, and refuses an empty or future note', async ({ expect }) => {
       const dir = importedCopy();
       const args = ['note', 'jane', 'Talked about the rotation programme.\nShe suggested I read the 2025 outlook.', '--at', '2026-03-06 18:30', '--data-dir', dir];

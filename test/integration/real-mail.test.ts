@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listContacts, type ContactSummary } from '../../src/store/contact-queries.ts';
 import { listMeetings } from '../../src/store/meeting-queries.ts';
+import { listDuplicateGroups } from '../../src/store/possible-duplicates.ts';
 import { runImport } from '../../src/workers/import-runner.ts';
 import { connectRedis } from '../../src/workers/redis-connection.ts';
 import { hasSharedData, SHARED_DATA, testConfig, TEST_REDIS_URL } from '../helpers/test-config.ts';
@@ -67,6 +68,23 @@ describe.runIf(hasSharedData)('real mail from ../shared/data', () => {
       expect(everyAddress.filter((a) => KAMINSKI.includes(a))).toEqual([]);
       expect(everyAddress.filter((a) => /^(no-?reply|postmaster|mailer-daemon)@/.test(a))).toEqual([]);
       results.set(engine, contacts);
+    });
+
+    it('suggests as one person the correspondents who wrote from two addresses, and not two numbered lists', async () => {
+      const groups = await listDuplicateGroups(store.db);
+      const groupOf = (address: string) => groups.find((g) => g.contacts.some((c) => c.addresses.includes(address)));
+      // christie.patrick@ and christie_patrick@: one name, one address but for the dot.
+      expect(groupOf('christie_patrick@enron.com')).toMatchObject({
+        reasons: ['same address', 'same name'],
+        contacts: [{ addresses: ['christie.patrick@enron.com'], interactionCount: 93 }, { addresses: ['christie_patrick@enron.com'] }],
+      });
+      // His colleague also wrote once from a Yahoo address, under the same name.
+      expect(groupOf('vshanbh@yahoo.com')?.contacts.map((c) => [c.name, c.addresses[0]])).toEqual([
+        ['Vasant Shanbhogue', 'vasant.shanbhogue@enron.com'], ['Vasant Shanbhogue', 'vshanbh@yahoo.com'],
+      ]);
+      // "Enron VPs and MDs 1" and "… 2" differ in their number: two lists, not one person.
+      expect(groupOf('enron.1@enron.com')).toBeUndefined();
+      expect(groups.every((g) => g.contacts.every((c) => c.interactionCount > 0))).toBe(true);
     });
   });
 

@@ -1,8 +1,10 @@
 import type { ContactLink, ContactPage } from '../../store/approval-queries.ts';
 import { MAX_NOTE_CHARS } from '../../store/note-repository.ts';
 import { formatLocalTime, toDateTimeLocalValue } from '../local-time.ts';
+import type { DuplicateCandidate } from '../../store/possible-duplicates.ts';
 import { html, type SafeHtml } from './html.ts';
 import { draftBadges, KIND_LABELS } from './draft-parts.ts';
+import { candidateRow } from './duplicates-view.ts';
 import { postForm } from './layout.ts';
 
 /** The page's forms: the session's token, the note form's one-time key, what the user typed when a note was refused. */
@@ -26,8 +28,11 @@ const LABEL_WORDS: Record<string, string> = {
 };
 const STATE_WORDS: Record<string, string> = { awaiting_reply: 'awaiting reply' };
 
-/** A contact: who they are, the drafts for them, and everything that happened, newest first. */
-export function contactView(page: ContactPage, now: Date, timeZone: string, form: ContactForms): SafeHtml {
+/**
+ * A contact: who they are, the contacts that may be the same person, the drafts for them,
+ * and everything that happened, newest first.
+ */
+export function contactView(page: ContactPage, now: Date, timeZone: string, form: ContactForms, duplicates: readonly DuplicateCandidate[] = []): SafeHtml {
   const c = page.contact;
   const next = page.timeline.find((t) => t.kind === 'meeting' && t.at && t.at > now);
   return html`
@@ -50,6 +55,11 @@ export function contactView(page: ContactPage, now: Date, timeZone: string, form
       : html`No. <input type="hidden" name="on" value="1"><button type="submit">Keep in touch</button>`, 'inline')}</dd>
   </dl>
 </section>
+${duplicates.length ? html`
+<section class="card" aria-labelledby="maybe-same">
+  <h2 id="maybe-same">Maybe the same person</h2>
+  <ul class="candidates">${duplicates.map((d) => candidateRow(c, d.contact, form.csrfToken, 'contact', d.reasons))}</ul>
+</section>` : ''}
 ${page.drafts.length ? html`<h2>Drafts</h2><ul>${page.drafts.map((d) => html`<li><a href="/drafts/${d.id}">${d.subject || '(no subject)'}</a> — ${KIND_LABELS[d.kind]}${draftBadges(d, now, timeZone)}</li>`)}</ul>` : ''}
 <h2>Add a note</h2>
 ${postForm(`/contacts/${c.id}/notes`, form.csrfToken, html`

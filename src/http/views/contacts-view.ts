@@ -27,7 +27,7 @@ export function contactsView(state: ContactListState, timeZone: string): SafeHtm
   <button type="submit">Search</button>
   ${search ? html`<a href="/contacts">Clear</a>` : ''}
 </form>
-<p class="meta">Download the whole log: ${EXPORT_FORMATS.map((f, i) => html`${i > 0 ? ' · ' : ''}<a href="/contacts/export.${f}" download="${EXPORT_FILES[f].name}">${FORMAT_LABELS[f]}</a>`)}</p>
+<p class="meta">Download the whole log: ${EXPORT_FORMATS.map((f, i) => html`${i > 0 ? ' · ' : ''}<a href="/contacts/export.${f}" download="${EXPORT_FILES[f].name}">${FORMAT_LABELS[f]}</a>`)} · <a href="/contacts/duplicates">Possible duplicates</a></p>
 ${page.contacts.length === 0
     ? html`<p class="meta">${search ? `Nobody in the log matches “${search}”.` : 'Nobody in the log yet: import a mailbox export or connect an account.'}</p>`
     : html`

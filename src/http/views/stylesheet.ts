@@ -54,5 +54,8 @@ table.list th { color: var(--muted); font-weight: 600; font-size: .85rem; }
 ul.brief { margin: .2rem 0 .6rem; padding-left: 1.2rem; }
 .inline { display: inline; }
 .connect form.inline { margin-right: 0.5rem; }
+ul.candidates { list-style: none; padding-left: 0; }
+ul.candidates li { margin: .45rem 0; }
+.candidate form.inline { margin-left: .4rem; }
 .signin { max-width: 24rem; margin: 4rem auto; }
 `;
