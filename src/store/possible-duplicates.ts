@@ -11,8 +11,9 @@ import type { Queryable } from './database.ts';
  */
 
 // The name a contact goes by (as everywhere: the most used, then the longer), as a key.
-const NAME_KEY_OF = (contact: string) => `contact_name_key((select n.name from contact_name n where n.contact_id = ${contact}
-  order by n.seen_count desc, length(n.name) desc, n.name limit 1))`;
+// Its alias is its own, so that `contact` may name a column of an outer `n`.
+const NAME_KEY_OF = (contact: string) => `contact_name_key((select top.name from contact_name top where top.contact_id = ${contact}
+  order by top.seen_count desc, length(top.name) desc, top.name limit 1))`;
 
 // A pair the user has said are two people.
 const DISTINCT = (a: string, b: string) => `exists (select 1 from contact_distinct d

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listContacts, type ContactSummary } from '../../src/store/contact-queries.ts';
 import { listMeetings } from '../../src/store/meeting-queries.ts';
-import { listDuplicateGroups } from '../../src/store/possible-duplicates.ts';
+import { duplicatesOf, listDuplicateGroups } from '../../src/store/possible-duplicates.ts';
 import { runImport } from '../../src/workers/import-runner.ts';
 import { connectRedis } from '../../src/workers/redis-connection.ts';
 import { hasSharedData, SHARED_DATA, testConfig, TEST_REDIS_URL } from '../helpers/test-config.ts';
@@ -78,6 +78,10 @@ describe.runIf(hasSharedData)('real mail from ../shared/data', () => {
         reasons: ['same address', 'same name'],
         contacts: [{ addresses: ['christie.patrick@enron.com'], interactionCount: 93 }, { addresses: ['christie_patrick@enron.com'] }],
       });
+      const christie = groupOf('christie_patrick@enron.com')!.contacts[0]!;
+      expect((await duplicatesOf(store.db, christie.id)).map((d) => [d.contact.addresses, d.reasons])).toEqual([
+        [['christie_patrick@enron.com'], ['same address', 'same name']],
+      ]);
       // His colleague also wrote once from a Yahoo address, under the same name.
       expect(groupOf('vshanbh@yahoo.com')?.contacts.map((c) => [c.name, c.addresses[0]])).toEqual([
         ['Vasant Shanbhogue', 'vasant.shanbhogue@enron.com'], ['Vasant Shanbhogue', 'vshanbh@yahoo.com'],

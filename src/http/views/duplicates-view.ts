@@ -27,8 +27,8 @@ export function candidateRow(
 ): SafeHtml {
   return html`
 <li class="candidate">
-  <a href="/contacts/${other.id}">${contactLabel(other)}</a> <span class="meta">${other.addresses.join(', ')} · ${other.interactionCount} interaction${other.interactionCount === 1 ? '' : 's'}${
-    reasons.length ? ` · ${reasonWords(reasons)}` : ''}</span>
+  <span class="who"><a href="/contacts/${other.id}">${contactLabel(other)}</a> <span class="meta">${other.addresses.join(', ')} · ${other.interactionCount} interaction${other.interactionCount === 1 ? '' : 's'}${
+    reasons.length ? ` · ${reasonWords(reasons)}` : ''}</span></span>
   ${postForm(`/contacts/${kept.id}/merge`, csrfToken, html`<input type="hidden" name="other" value="${other.id}"><input type="hidden" name="back" value="${back}"><button type="submit">Merge into ${contactLabel(kept)}</button>`, 'inline')}
   ${postForm(`/contacts/${kept.id}/distinct`, csrfToken, html`<input type="hidden" name="other" value="${other.id}"><input type="hidden" name="back" value="${back}"><button type="submit">Not the same person</button>`, 'inline')}
 </li>`;

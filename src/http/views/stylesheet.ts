@@ -55,7 +55,7 @@ ul.brief { margin: .2rem 0 .6rem; padding-left: 1.2rem; }
 .inline { display: inline; }
 .connect form.inline { margin-right: 0.5rem; }
 ul.candidates { list-style: none; padding-left: 0; }
-ul.candidates li { margin: .45rem 0; }
-.candidate form.inline { margin-left: .4rem; }
+ul.candidates li { margin: .45rem 0; display: flex; flex-wrap: wrap; align-items: center; gap: .4rem; }
+.candidate .who { flex: 1 1 18rem; }
 .signin { max-width: 24rem; margin: 4rem auto; }
 `;
