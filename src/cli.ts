@@ -5,6 +5,7 @@ import { approveCommand, draftsCommand, editCommand, rejectCommand } from './cli
 import { importCommand } from './cli/import-command.ts';
 import { mergeCommand } from './cli/merge-command.ts';
 import { duplicatesCommand } from './cli/duplicates-command.ts';
+import { detailsCommand } from './cli/details-command.ts';
 import { noteCommand } from './cli/note-command.ts';
 import { nurtureCommand } from './cli/nurture-command.ts';
 import { startCommand, webCommand, workerCommand } from './cli/start-command.ts';
@@ -158,6 +159,16 @@ program
   .argument('<other>', 'the contact that joins it, with its addresses and log')
   .addOption(dataDirOption())
   .action((contact: string, other: string, opts: { dataDir?: string }) => mergeCommand(configFor(opts), contact, other));
+
+program
+  .command('details')
+  .description('show or correct the name drafts greet a contact by, and their job title')
+  .argument('<contact>', 'contact id, address, or part of a name')
+  .option('--name <name>', 'the name to use ("" goes back to the name in their mail)')
+  .option('--title <title>', 'their job title ("" clears it)')
+  .addOption(dataDirOption())
+  .action((contact: string, opts: { name?: string; title?: string; dataDir?: string }) =>
+    detailsCommand(configFor(opts), contact, { name: opts.name, title: opts.title }));
 
 program
   .command('duplicates')

@@ -6,6 +6,7 @@ import { EXPORT_FILES, EXPORT_FORMATS, exportContacts, loadContactLog } from '..
 import { mergeContacts } from '../store/contact-merge.ts';
 import { findContact, listContactPage } from '../store/contact-queries.ts';
 import { duplicatesOf, listDuplicateGroups, markDistinct } from '../store/possible-duplicates.ts';
+import { checkedDetails, nameFromMail, setContactDetails } from '../store/contact-details.ts';
 import { addNote, checkedNote } from '../store/note-repository.ts';
 import { setNurture } from '../store/planner-contact-queries.ts';
 import { formOf } from './form-body.ts';
@@ -54,6 +55,7 @@ export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps
     // A fresh key per form shown: the same form sent twice adds its note once.
     const form: ContactForms = {
       csrfToken: request.webSession!.csrfToken, key: randomUUID(), typed: extra.typed, checkInDays: deps.config.drafts.checkInDays,
+      mailName: await nameFromMail(deps.db, page.contact.id),
     };
     return render(request, reply, {
       title: page.contact.name ?? 'Contact', section: 'contacts', notice: extra.notice ?? null, error: extra.error ?? null,
@@ -85,6 +87,24 @@ export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps
       return reply.redirect(backTo(form.back, id, 'merged'), 303);
     } catch (err) {
       if (err instanceof NotFoundError) return showContact(request, reply, request.params.id, { error: `No contact matches “${other}”: give one of their addresses, or their id from the contact list.` });
+      if (!(err instanceof InvalidInputError)) throw err;
+      return showContact(request, reply, request.params.id, { error: err.message });
+    }
+  });
+
+  // The name and title the user corrects. The name field comes filled in: sent as it is,
+  // it leaves the name to follow their mail.
+  scope.post<{ Params: { id: string } }>('/contacts/:id/details', async (request, reply) => {
+    const id = contactId(request.params.id);
+    const page = await findContactPage(deps.db, id);
+    if (!page) throw new NotFoundError('contact', request.params.id);
+    const form = formOf(request.body);
+    try {
+      const details = checkedDetails({ name: form.name ?? '', title: form.title ?? '' });
+      if (details.name === page.contact.name) delete details.name;
+      await setContactDetails(deps.db, id, details);
+      return reply.redirect(`/contacts/${id}?done=details`, 303);
+    } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
       return showContact(request, reply, request.params.id, { error: err.message });
     }
@@ -123,6 +143,7 @@ const NOTICES: Record<string, string> = {
   unnurtured: 'No more check-ins for this contact.',
   merged: 'One contact now: the other’s addresses and log are here.',
   distinct: 'Two people: rapport will not suggest them as one again.',
+  details: 'Saved. New drafts use the name and title shown here.',
 };
 
 /** Where a form sent from the contact page or the duplicates page goes back to: only those two. */

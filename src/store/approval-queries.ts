@@ -10,8 +10,7 @@ import { getDraft, listDrafts, type DraftRecord } from './draft-repository.ts';
 import type { BriefPerson } from '../approval/meeting-brief.ts';
 
 // The contact's most used display name, as everywhere else (contact-queries.ts).
-const NAME_OF = (contact: string) => `(select n.name from contact_name n where n.contact_id = ${contact}
-  order by n.seen_count desc, length(n.name) desc, n.name limit 1)`;
+const NAME_OF = (contact: string) => `contact_display_name(${contact})`;
 
 /** Whom a draft is about, as a line of the queue shows them. */
 export interface ContactCard {

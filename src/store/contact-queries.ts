@@ -31,11 +31,10 @@ export interface TimelineEntry {
   labels: string[];
 }
 
-// The most used display name wins; ties go to the longer (fuller) name, then alphabetical.
+// The name: the user's choice, else the most used display name (migration 008).
 const SUMMARY_SELECT = `
   select c.id,
-    (select n.name from contact_name n where n.contact_id = c.id
-      order by n.seen_count desc, length(n.name) desc, n.name limit 1) as name,
+    contact_display_name(c.id) as name,
     (select array_agg(e.address order by e.address) from contact_email e where e.contact_id = c.id) as addresses,
     co.name as company, co.domain as company_domain,
     s.first_at, s.last_at, coalesce(s.n, 0)::int as interaction_count,
@@ -97,7 +96,7 @@ export async function listContactPage(
   const matches = `coalesce(s.n, 0) > 0 and ($1 = '%%'
     or exists (select 1 from contact_email e where e.contact_id = c.id and e.address like $1)
     or exists (select 1 from contact_name n where n.contact_id = c.id and lower(n.name) like $1)
-    or lower(co.name) like $1)`;
+    or lower(c.chosen_name) like $1 or lower(co.name) like $1)`;
   const rows = await db.query<SummaryRow>(
     `${SUMMARY_SELECT} where ${matches} order by s.last_at desc nulls last, c.id limit $2 offset $3`,
     [pattern, page.limit, page.offset],
@@ -131,6 +130,7 @@ export async function findContact(db: Queryable, query: string): Promise<Contact
     rows = await db.query<SummaryRow>(
       `${SUMMARY_SELECT} where exists (select 1 from contact_email e where e.contact_id = c.id and e.address like $1)
          or exists (select 1 from contact_name n where n.contact_id = c.id and lower(n.name) like $1)
+         or lower(c.chosen_name) like $1
        order by s.n desc nulls last limit 20`,
       [likePattern(q)],
     );

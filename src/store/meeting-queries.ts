@@ -27,8 +27,7 @@ export async function listMeetings(db: Queryable): Promise<MeetingSummary[]> {
        (select json_agg(json_build_object(
            'contactId', a.contact_id,
            'address', (select min(e.address) from contact_email e where e.contact_id = a.contact_id),
-           'name', (select n.name from contact_name n where n.contact_id = a.contact_id
-                    order by n.seen_count desc, length(n.name) desc, n.name limit 1),
+           'name', contact_display_name(a.contact_id),
            'partstat', a.partstat) order by a.contact_id)
         from meeting_attendee a where a.meeting_id = m.id) as attendees
      from meeting m

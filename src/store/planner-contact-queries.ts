@@ -18,18 +18,17 @@ export type ContactRow = ContactProfile;
  */
 export async function loadContactProfile(db: Queryable, contactId: number): Promise<ContactRow | null> {
   const [row] = await db.query<{
-    id: number; mail_name: string | null; address: string | null; title: string | null; how_we_met: string | null;
+    id: number; chosen_name: string | null; mail_name: string | null; address: string | null; title: string | null; how_we_met: string | null;
     referred: boolean; company: string | null; referrer_name: string | null; t_name: string | null; t_email: string | null;
     t_company: string | null; t_title: string | null; t_source: string | null; t_referrer: string | null; t_field: string | null;
   }>(
     `select c.id,
-       (select n.name from contact_name n where n.contact_id = c.id order by n.seen_count desc, length(n.name) desc, n.name limit 1) as mail_name,
+       c.chosen_name, contact_display_name(c.id) as mail_name,
        (select e.address from contact_email e where e.contact_id = c.id
         order by (select max(m.sent_at) from interaction i join message m on m.id = i.message_id
                   where i.contact_id = c.id and e.address = any(m.participants)) desc nulls last, e.address limit 1) as address,
        c.title, c.how_we_met, c.referred_by_contact_id is not null as referred, co.name as company,
-       (select n.name from contact_name n where n.contact_id = c.referred_by_contact_id
-        order by n.seen_count desc, length(n.name) desc, n.name limit 1) as referrer_name,
+       contact_display_name(c.referred_by_contact_id) as referrer_name,
        t.name as t_name, t.email as t_email, t.company as t_company, t.title as t_title, t.source as t_source,
        t.referrer as t_referrer, t.field as t_field
      from contact c left join company co on co.id = c.company_id left join target t on t.contact_id = c.id
@@ -40,7 +39,8 @@ export async function loadContactProfile(db: Queryable, contactId: number): Prom
   if (!row) return null;
   return {
     contactId: row.id,
-    name: row.t_name ?? row.mail_name,
+    // A name the user typed on the contact's page is newer than the one in a targets file.
+    name: row.chosen_name ?? row.t_name ?? row.mail_name,
     address: row.address ?? row.t_email,
     title: row.title ?? row.t_title,
     // Ingest notes referrals as "Suggested by <address>": the referrer's name says it better.

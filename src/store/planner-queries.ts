@@ -11,8 +11,7 @@ const OPEN = [...OPEN_STATUSES];
 // States a draft can be withdrawn from: before it starts going out.
 const WITHDRAWABLE = [...DRAFT_MOVES.supersede.from];
 
-const CONTACT_NAME = (id: string) =>
-  `(select n.name from contact_name n where n.contact_id = ${id} order by n.seen_count desc, length(n.name) desc, n.name limit 1)`;
+const CONTACT_NAME = (id: string) => `contact_display_name(${id})`;
 
 /** A meeting with the person a thank-you would go to and the thread it came from. */
 export interface MeetingToPlan {

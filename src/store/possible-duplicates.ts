@@ -10,10 +10,8 @@ import type { Queryable } from './database.ts';
  * functions of migration 007.
  */
 
-// The name a contact goes by (as everywhere: the most used, then the longer), as a key.
-// Its alias is its own, so that `contact` may name a column of an outer `n`.
-const NAME_KEY_OF = (contact: string) => `contact_name_key((select top.name from contact_name top where top.contact_id = ${contact}
-  order by top.seen_count desc, length(top.name) desc, top.name limit 1))`;
+// The name a contact goes by, as everywhere (migration 008), as a key.
+const NAME_KEY_OF = (contact: string) => `contact_name_key(contact_display_name(${contact}))`;
 
 // A pair the user has said are two people.
 const DISTINCT = (a: string, b: string) => `exists (select 1 from contact_distinct d
@@ -35,6 +33,9 @@ export async function duplicatesOf(db: Queryable, contactId: number): Promise<Du
        select n.contact_id as id, 'same name' as reason from contact_name n, mine
        where mine.name_key like '% %' and contact_name_key(n.name) = mine.name_key
          and n.contact_id <> $1 and ${NAME_KEY_OF('n.contact_id')} = mine.name_key
+       union
+       select c.id, 'same name' from contact c, mine
+       where mine.name_key like '% %' and c.chosen_name is not null and c.id <> $1 and contact_name_key(c.chosen_name) = mine.name_key
        union
        select o.contact_id, 'same address' from contact_email e
        join contact_email o on contact_address_key(o.address) = contact_address_key(e.address)

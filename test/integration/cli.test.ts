@@ -229,6 +229,24 @@ describe.concurrent('rapport', () => {
       expect((await rapport(['duplicates', '--data-dir', dir])).stdout).toBe('No two contacts look like one person.\n');
     });
 
+    it('rapport details: shows the name and title; --name and --title correct them, "" goes back to the mail', async ({ expect }) => {
+      const dir = importedCopy();
+      const shown = await rapport(['details', 'jane', '--data-dir', dir]);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toMatch(/^Contact \d+ <jane\.doe@acme\.example>\n {2}name: {2}Jane Doe\n {2}title: \(none\)\n$/);
+      const set = await rapport(['details', 'jane', '--name', 'Janet Doe', '--title', 'Director', '--data-dir', dir]);
+      expect(set.code, set.stderr).toBe(0);
+      expect(set.stdout).toContain('  name:  Janet Doe (their mail says “Jane Doe”)\n  title: Director\n');
+      const { contacts } = JSON.parse((await rapport(['contacts', '--json', '--data-dir', dir])).stdout) as { contacts: { name: string }[] };
+      expect(contacts.map((c) => c.name).sort()).toEqual(['Janet Doe', 'Sam Rivera']);
+      const back = await rapport(['details', 'jane', '--name', '', '--data-dir', dir]);
+      expect(back.stdout).toContain('  name:  Jane Doe\n  title: Director\n');
+      const bad = await rapport(['details', 'jane', '--title', 'x'.repeat(300), '--data-dir', dir]);
+      expect(bad.code).not.toBe(0);
+      expect(bad.stderr).toContain('A title holds up to 200 characters; this one has 300.');
+      expect(bad.stderr).not.toMatch(STACK_LINE);
+    });
+
     it('rapport note: writes what was discussed into the log once, and refuses an empty or future note', async ({ expect }) => {
       const dir = importedCopy();
       const args = ['note', 'jane', 'Talked about the rotation programme.\nShe suggested I read the 2025 outlook.', '--at', '2026-03-06 18:30', '--data-dir', dir];

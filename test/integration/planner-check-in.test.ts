@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { setContactDetails } from '../../src/store/contact-details.ts';
 import { setNurture } from '../../src/store/planner-contact-queries.ts';
 import { planJobId } from '../../src/workers/planner-jobs.ts';
 import { openScenario, type PlannerScenario } from './planner-harness.ts';
@@ -55,5 +56,20 @@ describe('check-ins with nurtured contacts (real Redis, PostgreSQL, a clock the 
     await s.service.scanNow();
     expect((await carol(s)).nextTouchDueAt).toBeNull();
     expect(await s.service.queue.getJob(planJobId.checkInDue(id))).toBeUndefined();
+  });
+
+  it('greets a contact by the name the user gave them, not the one in their mail', async () => {
+    s = await openScenario('pglite', '2026-03-01T12:00:00Z');
+    await s.ingest('hello-carol.eml');
+    const { id } = await carol(s);
+    await setContactDetails(s.store.db, id, { name: 'Caroline Chen-Park' });
+    await setNurture(s.store.db, id, true);
+    await s.service.scanNow();
+    s.setClock('2026-04-06T12:00:00Z');
+    await s.service.scanNow();
+    const [draft] = await s.drafts('check_in');
+    expect(draft).toMatchObject({ toName: 'Caroline Chen-Park', reason: expect.stringContaining('Last in touch with Caroline Chen-Park') });
+    expect(draft!.body).toMatch(/^(Hi|Dear) Caroline,/);
+    expect(draft!.body).not.toContain('Carol,');
   });
 });

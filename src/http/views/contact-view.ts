@@ -1,4 +1,5 @@
 import type { ContactLink, ContactPage } from '../../store/approval-queries.ts';
+import { MAX_DETAIL_CHARS } from '../../store/contact-details.ts';
 import { MAX_NOTE_CHARS } from '../../store/note-repository.ts';
 import { formatLocalTime, toDateTimeLocalValue } from '../local-time.ts';
 import type { DuplicateCandidate } from '../../store/possible-duplicates.ts';
@@ -14,6 +15,8 @@ export interface ContactForms {
   typed?: { text: string; at: string };
   /** `drafts.checkInDays`: the quiet spell after which a kept-in-touch contact gets a check-in. */
   checkInDays: number;
+  /** The name their mail gives them: what an empty name goes back to. */
+  mailName: string | null;
 }
 
 const KIND_WORDS: Record<string, string> = {
@@ -54,6 +57,16 @@ export function contactView(page: ContactPage, now: Date, timeZone: string, form
       ? html`Yes: rapport drafts a check-in after ${form.checkInDays} days without contact. <input type="hidden" name="on" value="0"><button type="submit">Stop</button>`
       : html`No. <input type="hidden" name="on" value="1"><button type="submit">Keep in touch</button>`, 'inline')}</dd>
   </dl>
+  <details>
+    <summary>Edit name and title</summary>
+    ${postForm(`/contacts/${c.id}/details`, form.csrfToken, html`
+      <label for="contact-name">Name</label>
+      <input id="contact-name" type="text" name="name" value="${c.name ?? ''}" maxlength="${MAX_DETAIL_CHARS}" placeholder="${form.mailName ?? ''}">
+      <p class="meta">Drafts greet them by this name.${form.mailName ? ` Left empty: “${form.mailName}”, the name in their mail.` : ''}</p>
+      <label for="contact-title">Job title</label>
+      <input id="contact-title" type="text" name="title" value="${c.title ?? ''}" maxlength="${MAX_DETAIL_CHARS}">
+      <p><button type="submit">Save</button></p>`, 'stack')}
+  </details>
 </section>
 ${duplicates.length ? html`
 <section class="card" aria-labelledby="maybe-same">

@@ -1,0 +1,29 @@
+import type { Config } from '../config/load-config.ts';
+import { openApp } from '../main.ts';
+import { checkedDetails, nameFromMail, setContactDetails } from '../store/contact-details.ts';
+import { findContact } from '../store/contact-queries.ts';
+
+/**
+ * `rapport details CONTACT [--name N] [--title T]`: the name drafts greet them by and
+ * their job title. Without options it shows them; `--name ""` goes back to the name in
+ * their mail, `--title ""` clears the title. Setting the same again changes nothing.
+ */
+export async function detailsCommand(config: Config, query: string, options: { name?: string; title?: string }): Promise<void> {
+  const app = await openApp(config);
+  try {
+    const contact = await findContact(app.db, query);
+    const change = checkedDetails(options);
+    if (change.name !== undefined || change.title !== undefined) await setContactDetails(app.db, contact.id, change);
+    const [now] = await app.db.query<{ name: string | null; title: string | null }>(
+      'select contact_display_name(id) as name, title from contact where id = $1', [contact.id]);
+    const fromMail = await nameFromMail(app.db, contact.id);
+    const lines = [
+      `Contact ${contact.id} <${contact.addresses.join(', ')}>`,
+      `  name:  ${now?.name ?? '(none)'}${fromMail && fromMail !== now?.name ? ` (their mail says “${fromMail}”)` : ''}`,
+      `  title: ${now?.title ?? '(none)'}`,
+    ];
+    process.stdout.write(lines.join('\n') + '\n');
+  } finally {
+    await app.close();
+  }
+}

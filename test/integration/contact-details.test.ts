@@ -1,0 +1,116 @@
+/**
+ * The name and title the user corrects: on both engines the name they give wins over the
+ * one in mail wherever a name shows (the list, search, duplicates, a merge), an empty name
+ * goes back to their mail's, and bad input is refused; on the page, through the form.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/core/errors.ts';
+import { ensureAccount } from '../../src/store/account-repository.ts';
+import { checkedDetails, nameFromMail, setContactDetails } from '../../src/store/contact-details.ts';
+import { mergeContacts } from '../../src/store/contact-merge.ts';
+import { findContact, listContactPage } from '../../src/store/contact-queries.ts';
+import { listDuplicateGroups } from '../../src/store/possible-duplicates.ts';
+import { rawMessage } from '../helpers/google.ts';
+import { testConfig } from '../helpers/test-config.ts';
+import { ENGINES, openTestStore, type TestStore } from '../helpers/test-store.ts';
+import { ingestMail, PageClient, seedNetwork, startPageServer, visibleText, type Network, type PageServer } from './approval-harness.ts';
+
+const USER = 'alex@university.example';
+const SHOUTED = 'kim.nguyen@bank.example';
+const PERSONAL = 'kimmy88@gmail.com';
+
+describe.each(ENGINES)('a name and title the user gives (%s)', (engine) => {
+  let store: TestStore;
+  let kim: number;
+  let personal: number;
+
+  beforeAll(async () => {
+    store = await openTestStore(engine);
+    const accountId = await ensureAccount(store.db, 'mailbox', USER);
+    const mail = [['KIM NGUYEN', SHOUTED], ['K N', PERSONAL]].map(([name, address], i) => ({
+      name: `m${i}.eml`, format: 'raw' as const,
+      raw: rawMessage({ from: `${name} <${address}>`, to: USER, subject: `Hello ${i}`, date: new Date(Date.UTC(2026, 0, i + 2)), messageId: `m${i}@test.example` }),
+    }));
+    await ingestMail(store.db, testConfig({ RAPPORT_ME: USER }), accountId, mail);
+    kim = (await findContact(store.db, SHOUTED)).id;
+    personal = (await findContact(store.db, PERSONAL)).id;
+  });
+  afterAll(async () => {
+    await store?.dispose();
+  });
+
+  it('wins over the name in their mail in the list and in search; the title is kept', async () => {
+    await setContactDetails(store.db, kim, checkedDetails({ name: '  Kim   Nguyen ', title: 'Vice President, Credit' }));
+    expect(await findContact(store.db, SHOUTED)).toMatchObject({ name: 'Kim Nguyen' });
+    expect((await findContact(store.db, 'kim nguyen')).id).toBe(kim);
+    const [row] = await store.db.query<{ title: string }>('select title from contact where id = $1', [kim]);
+    expect(row!.title).toBe('Vice President, Credit');
+    expect(await nameFromMail(store.db, kim)).toBe('KIM NGUYEN');
+    const page = await listContactPage(store.db, { search: 'nguyen', limit: 10, offset: 0 });
+    expect(page.contacts.map((c) => c.name)).toEqual(['Kim Nguyen']);
+  });
+
+  it('makes two contacts with the same given name possible duplicates; a merge keeps the kept one’s name', async () => {
+    await setContactDetails(store.db, personal, { name: 'Kim Nguyen' });
+    const [group] = await listDuplicateGroups(store.db);
+    expect(group?.contacts.map((c) => c.id).sort()).toEqual([kim, personal].sort());
+    await setContactDetails(store.db, kim, { name: null });
+    expect((await findContact(store.db, SHOUTED)).name).toBe('KIM NGUYEN');
+    await mergeContacts(store.db, kim, personal);
+    expect(await findContact(store.db, SHOUTED)).toMatchObject({ name: 'Kim Nguyen', addresses: [SHOUTED, PERSONAL] });
+  });
+
+  it('refuses a control character or an overlong value, saying what is wrong', () => {
+    expect(() => checkedDetails({ name: 'Kim\u0007' })).toThrow(InvalidInputError);
+    expect(() => checkedDetails({ title: 'x'.repeat(201) })).toThrow('A title holds up to 200 characters; this one has 201.');
+    expect(checkedDetails({ name: '', title: undefined })).toEqual({ name: null, title: undefined });
+  });
+});
+
+describe("correcting a name and title on the contact's page", () => {
+  let server: PageServer;
+  let browser: PageClient;
+  let network: Network;
+
+  beforeAll(async () => {
+    server = await startPageServer();
+    network = await seedNetwork(server.db, server.config);
+    browser = new PageClient(server.url);
+    expect((await browser.signIn(server.login.token!)).status).toBe(303);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('the form comes filled in; saving a new name and title shows them, and an empty name goes back to the mail’s', async () => {
+    const before = await browser.get(`/contacts/${network.jane}`);
+    expect(before.text).toContain('name="name" value="Jane Doe"');
+    expect(visibleText(before.text)).toContain('Drafts greet them by this name. Left empty: “Jane Doe”, the name in their mail.');
+
+    const saved = await browser.post(`/contacts/${network.jane}/details`, { name: 'Janet Doe', title: 'Director of Structured Finance' });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.get('location')).toBe(`/contacts/${network.jane}?done=details`);
+    const after = visibleText((await browser.get(`/contacts/${network.jane}?done=details`)).text);
+    expect(after).toContain('Saved. New drafts use the name and title shown here.');
+    expect(after).toMatch(/Janet Doe Email jane\.doe@acme\.example/);
+    expect(after).toContain('Title Director of Structured Finance');
+    expect(visibleText((await browser.get('/contacts')).text)).toContain('Janet Doe jane.doe@acme.example');
+
+    // Sent back as it came (only the title changed), the name stays the user's.
+    await browser.post(`/contacts/${network.jane}/details`, { name: 'Janet Doe', title: '' });
+    expect(visibleText((await browser.get(`/contacts/${network.jane}`)).text)).not.toContain('Title Director');
+    await browser.post(`/contacts/${network.jane}/details`, { name: '', title: '' });
+    expect(visibleText((await browser.get(`/contacts/${network.jane}`)).text)).toMatch(/Jane Doe Email jane\.doe@acme\.example/);
+  });
+
+  it('refuses an overlong name with what is wrong, and a change without a session', async () => {
+    const long = await browser.post(`/contacts/${network.jane}/details`, { name: 'J'.repeat(250), title: '' });
+    expect(long.status).toBe(400);
+    expect(visibleText(long.text)).toContain('A name holds up to 200 characters; this one has 250.');
+    const stranger = await fetch(`${server.url}/contacts/${network.jane}/details`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=Planted', redirect: 'manual',
+    });
+    expect(stranger.status).toBe(401);
+    expect((await findContact(server.db, String(network.jane))).name).toBe('Jane Doe');
+  });
+});
