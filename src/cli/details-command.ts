@@ -14,13 +14,13 @@ export async function detailsCommand(config: Config, query: string, options: { n
     const contact = await findContact(app.db, query);
     const change = checkedDetails(options);
     if (change.name !== undefined || change.title !== undefined) await setContactDetails(app.db, contact.id, change);
-    const [now] = await app.db.query<{ name: string | null; title: string | null }>(
-      'select contact_display_name(id) as name, title from contact where id = $1', [contact.id]);
+    const now = await findContact(app.db, String(contact.id));
+    const [row] = await app.db.query<{ title: string | null }>('select title from contact where id = $1', [contact.id]);
     const fromMail = await nameFromMail(app.db, contact.id);
     const lines = [
       `Contact ${contact.id} <${contact.addresses.join(', ')}>`,
       `  name:  ${now?.name ?? '(none)'}${fromMail && fromMail !== now?.name ? ` (their mail says “${fromMail}”)` : ''}`,
-      `  title: ${now?.title ?? '(none)'}`,
+      `  title: ${row?.title ?? '(none)'}`,
     ];
     process.stdout.write(lines.join('\n') + '\n');
   } finally {

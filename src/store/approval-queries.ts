@@ -8,9 +8,10 @@ import { contactTimeline, findContact, type ContactSummary, type TimelineEntry }
 import type { Queryable } from './database.ts';
 import { getDraft, listDrafts, type DraftRecord } from './draft-repository.ts';
 import type { BriefPerson } from '../approval/meeting-brief.ts';
+import { displayNameOf } from './contact-name-sql.ts';
 
 // The contact's most used display name, as everywhere else (contact-queries.ts).
-const NAME_OF = (contact: string) => `contact_display_name(${contact})`;
+const NAME_OF = displayNameOf;
 
 /** Whom a draft is about, as a line of the queue shows them. */
 export interface ContactCard {

@@ -1,4 +1,5 @@
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
+import { mailNameOf } from './contact-name-sql.ts';
 import type { Queryable } from './database.ts';
 
 /** Long enough for any real name or job title, short enough to stay a line. */
@@ -41,6 +42,6 @@ export async function setContactDetails(db: Queryable, contactId: number, detail
 
 /** The name their mail gives them, whatever the user chose: what an empty name goes back to. */
 export async function nameFromMail(db: Queryable, contactId: number): Promise<string | null> {
-  const [row] = await db.query<{ name: string | null }>('select contact_mail_name($1::int) as name', [contactId]);
+  const [row] = await db.query<{ name: string | null }>(`select ${mailNameOf('$1::int')} as name`, [contactId]);
   return row?.name ?? null;
 }

@@ -1,5 +1,6 @@
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import type { Queryable } from './database.ts';
+import { displayNameOf } from './contact-name-sql.ts';
 
 /** One contact as the contact list shows it. */
 export interface ContactSummary {
@@ -31,10 +32,9 @@ export interface TimelineEntry {
   labels: string[];
 }
 
-// The name: the user's choice, else the most used display name (migration 008).
 const SUMMARY_SELECT = `
   select c.id,
-    contact_display_name(c.id) as name,
+    ${displayNameOf('c.id')} as name,
     (select array_agg(e.address order by e.address) from contact_email e where e.contact_id = c.id) as addresses,
     co.name as company, co.domain as company_domain,
     s.first_at, s.last_at, coalesce(s.n, 0)::int as interaction_count,

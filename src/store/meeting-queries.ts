@@ -1,4 +1,5 @@
 import type { Queryable } from './database.ts';
+import { displayNameOf } from './contact-name-sql.ts';
 
 export interface MeetingSummary {
   id: number;
@@ -27,7 +28,7 @@ export async function listMeetings(db: Queryable): Promise<MeetingSummary[]> {
        (select json_agg(json_build_object(
            'contactId', a.contact_id,
            'address', (select min(e.address) from contact_email e where e.contact_id = a.contact_id),
-           'name', contact_display_name(a.contact_id),
+           'name', ${displayNameOf('a.contact_id')},
            'partstat', a.partstat) order by a.contact_id)
         from meeting_attendee a where a.meeting_id = m.id) as attendees
      from meeting m

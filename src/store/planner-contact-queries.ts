@@ -1,6 +1,7 @@
 import { DRAFT_MOVES } from '../approval/draft-lifecycle.ts';
 import type { Queryable } from './database.ts';
 import type { ContactProfile } from '../approval/plan-fields.ts';
+import { displayNameOf } from './contact-name-sql.ts';
 
 /**
  * The planner's view of contacts: who a draft is addressed to and how they are named,
@@ -23,12 +24,12 @@ export async function loadContactProfile(db: Queryable, contactId: number): Prom
     t_company: string | null; t_title: string | null; t_source: string | null; t_referrer: string | null; t_field: string | null;
   }>(
     `select c.id,
-       c.chosen_name, contact_display_name(c.id) as mail_name,
+       c.chosen_name, ${displayNameOf('c.id')} as mail_name,
        (select e.address from contact_email e where e.contact_id = c.id
         order by (select max(m.sent_at) from interaction i join message m on m.id = i.message_id
                   where i.contact_id = c.id and e.address = any(m.participants)) desc nulls last, e.address limit 1) as address,
        c.title, c.how_we_met, c.referred_by_contact_id is not null as referred, co.name as company,
-       contact_display_name(c.referred_by_contact_id) as referrer_name,
+       ${displayNameOf('c.referred_by_contact_id')} as referrer_name,
        t.name as t_name, t.email as t_email, t.company as t_company, t.title as t_title, t.source as t_source,
        t.referrer as t_referrer, t.field as t_field
      from contact c left join company co on co.id = c.company_id left join target t on t.contact_id = c.id

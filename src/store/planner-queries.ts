@@ -1,5 +1,6 @@
 import { DRAFT_MOVES, OPEN_STATUSES } from '../approval/draft-lifecycle.ts';
 import type { Queryable } from './database.ts';
+import { displayNameOf } from './contact-name-sql.ts';
 
 /**
  * What the planner reads and changes: meetings that may need a thank-you, outreach
@@ -11,7 +12,7 @@ const OPEN = [...OPEN_STATUSES];
 // States a draft can be withdrawn from: before it starts going out.
 const WITHDRAWABLE = [...DRAFT_MOVES.supersede.from];
 
-const CONTACT_NAME = (id: string) => `contact_display_name(${id})`;
+const CONTACT_NAME = displayNameOf;
 
 /** A meeting with the person a thank-you would go to and the thread it came from. */
 export interface MeetingToPlan {

@@ -1,6 +1,7 @@
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { contactSummaries, type ContactSummary } from './contact-queries.ts';
 import type { Queryable } from './database.ts';
+import { displayNameOf } from './contact-name-sql.ts';
 
 /**
  * Contacts that may be one person: the same full name (two words at least, so "Jane" alone
@@ -10,8 +11,8 @@ import type { Queryable } from './database.ts';
  * functions of migration 007.
  */
 
-// The name a contact goes by, as everywhere (migration 008), as a key.
-const NAME_KEY_OF = (contact: string) => `contact_name_key(contact_display_name(${contact}))`;
+// The name a contact goes by, as everywhere, as a key.
+const NAME_KEY_OF = (contact: string) => `contact_name_key(${displayNameOf(contact)})`;
 
 // A pair the user has said are two people.
 const DISTINCT = (a: string, b: string) => `exists (select 1 from contact_distinct d
