@@ -35,12 +35,14 @@ export function exportContacts(format: ExportFormat, contacts: readonly ContactW
   }
 }
 
-const CSV_HEADERS = ['id', 'name', 'emails', 'company', 'company_domain', 'first_contact', 'last_contact', 'interactions', 'referred_by'];
+// New columns go at the end, so that scripts reading columns by position keep working.
+const CSV_HEADERS = ['id', 'name', 'emails', 'company', 'company_domain', 'first_contact', 'last_contact', 'interactions', 'referred_by', 'title'];
 
 function toCsv(contacts: readonly ContactSummary[]): string {
   const rows = contacts.map((c) => [
     String(c.id), c.name ?? '', c.addresses.join(' '), c.company ?? '', c.companyDomain ?? '',
     c.firstContactAt?.toISOString() ?? '', c.lastContactAt?.toISOString() ?? '', String(c.interactionCount), c.referredBy ?? '',
+    c.title ?? '',
   ]);
   return [CSV_HEADERS, ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
@@ -63,6 +65,7 @@ function toVcard(c: ContactSummary): string {
     `N:${vcardText(family)};${vcardText(given)};;;`,
     ...c.addresses.map((a) => `EMAIL;TYPE=INTERNET:${vcardText(a)}`),
     ...(c.company ? [`ORG:${vcardText(c.company)}`] : []),
+    ...(c.title ? [`TITLE:${vcardText(c.title)}`] : []),
     `NOTE:${vcardText(noteOf(c))}`,
     'END:VCARD',
   ];

@@ -9,6 +9,8 @@ export interface ContactSummary {
   addresses: string[];
   company: string | null;
   companyDomain: string | null;
+  /** Their job title, as the user or a targets file gave it. */
+  title: string | null;
   firstContactAt: Date | null;
   lastContactAt: Date | null;
   interactionCount: number;
@@ -36,7 +38,7 @@ const SUMMARY_SELECT = `
   select c.id,
     ${displayNameOf('c.id')} as name,
     (select array_agg(e.address order by e.address) from contact_email e where e.contact_id = c.id) as addresses,
-    co.name as company, co.domain as company_domain,
+    co.name as company, co.domain as company_domain, c.title,
     s.first_at, s.last_at, coalesce(s.n, 0)::int as interaction_count,
     (select min(r.address) from contact_email r where r.contact_id = c.referred_by_contact_id) as referred_by,
     c.nurture
@@ -55,6 +57,7 @@ interface SummaryRow {
   addresses: string[] | null;
   company: string | null;
   company_domain: string | null;
+  title: string | null;
   first_at: Date | null;
   last_at: Date | null;
   interaction_count: number;
@@ -174,6 +177,7 @@ function toSummary(r: SummaryRow): ContactSummary {
     addresses: r.addresses ?? [],
     company: r.company,
     companyDomain: r.company_domain,
+    title: r.title,
     firstContactAt: r.first_at,
     lastContactAt: r.last_at,
     interactionCount: r.interaction_count,

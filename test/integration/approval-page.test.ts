@@ -162,7 +162,7 @@ describe('the approval page', () => {
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="rapport-contacts.csv"');
     const [header, ...rows] = csv.text.trimEnd().split('\r\n');
-    expect(header).toBe('id,name,emails,company,company_domain,first_contact,last_contact,interactions,referred_by');
+    expect(header).toBe('id,name,emails,company,company_domain,first_contact,last_contact,interactions,referred_by,title');
     expect(rows.find((r) => r.includes('jane.doe@acme.example'))).toMatch(/^\d+,Jane Doe,jane\.doe@acme\.example,Acme,acme\.example,2026-03-02T09:00:00\.000Z,/);
     const json = JSON.parse((await browser.get('/contacts/export.json')).text) as { contacts: { addresses: string[]; interactions: unknown[] }[] };
     expect(json.contacts.find((c) => c.addresses.includes('jane.doe@acme.example'))!.interactions).toHaveLength(3);

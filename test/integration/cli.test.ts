@@ -237,8 +237,8 @@ describe.concurrent('rapport', () => {
       const set = await rapport(['details', 'jane', '--name', 'Janet Doe', '--title', 'Director', '--data-dir', dir]);
       expect(set.code, set.stderr).toBe(0);
       expect(set.stdout).toContain('  name:  Janet Doe (their mail says “Jane Doe”)\n  title: Director\n');
-      const { contacts } = JSON.parse((await rapport(['contacts', '--json', '--data-dir', dir])).stdout) as { contacts: { name: string }[] };
-      expect(contacts.map((c) => c.name).sort()).toEqual(['Janet Doe', 'Sam Rivera']);
+      const { contacts } = JSON.parse((await rapport(['contacts', '--json', '--data-dir', dir])).stdout) as { contacts: { name: string; title: string | null }[] };
+      expect(contacts.map((c) => [c.name, c.title]).sort()).toEqual([['Janet Doe', 'Director'], ['Sam Rivera', null]]);
       const back = await rapport(['details', 'jane', '--name', '', '--data-dir', dir]);
       expect(back.stdout).toContain('  name:  Jane Doe\n  title: Director\n');
       const bad = await rapport(['details', 'jane', '--title', 'x'.repeat(300), '--data-dir', dir]);
@@ -345,12 +345,12 @@ describe.concurrent('rapport', () => {
       expect(csv.endsWith('\r\n')).toBe(true);
       const rows = csv.slice(0, -2).split('\r\n').map((r) => r.split(','));
       expect(rows[0]).toEqual([
-        'id', 'name', 'emails', 'company', 'company_domain', 'first_contact', 'last_contact', 'interactions', 'referred_by',
+        'id', 'name', 'emails', 'company', 'company_domain', 'first_contact', 'last_contact', 'interactions', 'referred_by', 'title',
       ]);
       expect(rows).toHaveLength(3);
       expect(rows.find((r) => r[1] === 'Jane Doe')!.slice(1)).toEqual([
         'Jane Doe', 'jane.doe@acme.example', 'Acme', 'acme.example',
-        '2026-03-02T14:15:00.000Z', '2026-03-06T16:00:00.000Z', '5', '',
+        '2026-03-02T14:15:00.000Z', '2026-03-06T16:00:00.000Z', '5', '', '',
       ]);
       expect(rows.find((r) => r[1] === 'Sam Rivera')).toBeDefined();
 

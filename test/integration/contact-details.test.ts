@@ -95,6 +95,10 @@ describe("correcting a name and title on the contact's page", () => {
     expect(after).toMatch(/Janet Doe Email jane\.doe@acme\.example/);
     expect(after).toContain('Title Director of Structured Finance');
     expect(visibleText((await browser.get('/contacts')).text)).toContain('Janet Doe jane.doe@acme.example');
+    const vcf = (await browser.get('/contacts/export.vcf')).text;
+    expect(vcf).toContain('FN:Janet Doe\r\n');
+    expect(vcf).toContain('TITLE:Director of Structured Finance\r\n');
+    expect((await browser.get('/contacts/export.csv')).text).toMatch(/,Janet Doe,jane\.doe@acme\.example,.*,Director of Structured Finance\r\n/);
 
     // Sent back as it came (only the title changed), the name stays the user's.
     await browser.post(`/contacts/${network.jane}/details`, { name: 'Janet Doe', title: '' });

@@ -6,7 +6,7 @@ import type { ContactSummary } from '../../../src/store/contact-queries.ts';
 const contact = (id: number): ContactSummary => ({
   id, name: `Person ${id}`, addresses: [`p${id}@acme.example`], company: 'Acme', companyDomain: 'acme.example',
   firstContactAt: new Date('2026-01-05T10:00:00Z'), lastContactAt: new Date('2026-02-05T23:30:00Z'),
-  interactionCount: 2, referredBy: null, nurture: false,
+  interactionCount: 2, referredBy: null, nurture: false, title: null,
 });
 const view = (offset: number, count: number, total: number, search = '') =>
   contactsView({ page: { contacts: Array.from({ length: count }, (_, i) => contact(offset + i + 1)), total }, search, offset, pageSize: 100 }, 'Europe/Berlin').text;

@@ -10,6 +10,7 @@ const contact = (over: Partial<ContactWithTimeline> = {}): ContactWithTimeline =
   firstContactAt: new Date('2026-03-02T14:15:00Z'),
   lastContactAt: new Date('2026-03-06T16:00:00Z'),
   interactionCount: 2,
+  title: null,
   referredBy: null,
   nurture: false,
   interactions: [],
@@ -69,17 +70,17 @@ const property = (vcf: string, name: string) =>
 
 describe('exportContacts: csv', () => {
   it('writes a header row, then one CRLF-terminated row per contact', () => {
-    const text = csvOf(contact(), contact({ id: 8, name: 'Sam Rivera', addresses: ['sam@acme.example'] }));
+    const text = csvOf(contact(), contact({ id: 8, name: 'Sam Rivera', addresses: ['sam@acme.example'], title: 'Director' }));
     expect(text).toBe(
-      'id,name,emails,company,company_domain,first_contact,last_contact,interactions,referred_by\r\n' +
-        '7,Jane Doe,jane.doe@acme.example,Acme,acme.example,2026-03-02T14:15:00.000Z,2026-03-06T16:00:00.000Z,2,\r\n' +
-        '8,Sam Rivera,sam@acme.example,Acme,acme.example,2026-03-02T14:15:00.000Z,2026-03-06T16:00:00.000Z,2,\r\n',
+      'id,name,emails,company,company_domain,first_contact,last_contact,interactions,referred_by,title\r\n' +
+        '7,Jane Doe,jane.doe@acme.example,Acme,acme.example,2026-03-02T14:15:00.000Z,2026-03-06T16:00:00.000Z,2,,\r\n' +
+        '8,Sam Rivera,sam@acme.example,Acme,acme.example,2026-03-02T14:15:00.000Z,2026-03-06T16:00:00.000Z,2,,Director\r\n',
     );
   });
 
   it('writes only the header for an empty log', () => {
     expect(parseCsv(csvOf())).toEqual([
-      ['id', 'name', 'emails', 'company', 'company_domain', 'first_contact', 'last_contact', 'interactions', 'referred_by'],
+      ['id', 'name', 'emails', 'company', 'company_domain', 'first_contact', 'last_contact', 'interactions', 'referred_by', 'title'],
     ]);
   });
 
@@ -88,7 +89,7 @@ describe('exportContacts: csv', () => {
       name: null, company: null, companyDomain: null, firstContactAt: null, lastContactAt: null,
       addresses: ['a@x.example', 'b@x.example'],
     });
-    expect(csvRow(c)).toEqual(['7', '', 'a@x.example b@x.example', '', '', '', '', '2', '']);
+    expect(csvRow(c)).toEqual(['7', '', 'a@x.example b@x.example', '', '', '', '', '2', '', '']);
   });
 
   it.each([
@@ -105,7 +106,7 @@ describe('exportContacts: csv', () => {
     const c = contact({ name: 'Doe, "Jane"\r\nof Acme', company: 'Acme, Inc.' });
     const rows = parseCsv(csvOf(c, c));
     expect(rows).toHaveLength(3);
-    for (const row of rows) expect(row).toHaveLength(9);
+    for (const row of rows) expect(row).toHaveLength(10);
     expect(rows[1]!.slice(1, 4)).toEqual(['Doe, "Jane"\r\nof Acme', 'jane.doe@acme.example', 'Acme, Inc.']);
   });
 
@@ -131,7 +132,7 @@ describe('exportContacts: csv', () => {
 
 describe('exportContacts: vcf', () => {
   it('writes one vCard 3.0 per contact with CRLF line ends', () => {
-    const text = exportContacts('vcf', [contact(), contact({ id: 8, name: 'Sam Rivera', addresses: ['sam@acme.example'] })]);
+    const text = exportContacts('vcf', [contact(), contact({ id: 8, name: 'Sam Rivera', addresses: ['sam@acme.example'], title: 'Director, Credit' })]);
     expect(text).not.toMatch(/[^\r]\n/);
     expect(physicalLines(text)).toEqual([
       'BEGIN:VCARD',
@@ -148,6 +149,7 @@ describe('exportContacts: vcf', () => {
       'N:Rivera;Sam;;;',
       'EMAIL;TYPE=INTERNET:sam@acme.example',
       'ORG:Acme',
+      'TITLE:Director\\, Credit',
       'NOTE:2 interactions\\, 2026-03-02 to 2026-03-06',
       'END:VCARD',
     ]);
@@ -250,6 +252,7 @@ describe('exportContacts: json', () => {
       addresses: ['jane.doe@acme.example'],
       company: 'Acme',
       companyDomain: 'acme.example',
+      title: null,
       firstContactAt: '2026-03-02T14:15:00.000Z',
       lastContactAt: '2026-03-06T16:00:00.000Z',
       interactionCount: 2,
