@@ -1,19 +1,26 @@
 import type { Config } from '../config/load-config.ts';
+import { redraftRenamedContact } from '../approval/redraft-renamed.ts';
 import { openApp } from '../main.ts';
 import { checkedDetails, nameFromMail, setContactDetails } from '../store/contact-details.ts';
 import { findContact } from '../store/contact-queries.ts';
+import { createRenderer } from '../templates/index.ts';
 
 /**
  * `rapport details CONTACT [--name N] [--title T]`: the name drafts greet them by and
  * their job title. Without options it shows them; `--name ""` goes back to the name in
  * their mail, `--title ""` clears the title. Setting the same again changes nothing.
+ * Waiting drafts that name them, and that the user has not edited, are written again.
  */
 export async function detailsCommand(config: Config, query: string, options: { name?: string; title?: string }): Promise<void> {
   const app = await openApp(config);
   try {
     const contact = await findContact(app.db, query);
     const change = checkedDetails(options);
-    if (change.name !== undefined || change.title !== undefined) await setContactDetails(app.db, contact.id, change);
+    let redrafted = 0;
+    if (change.name !== undefined || change.title !== undefined) {
+      await setContactDetails(app.db, contact.id, change);
+      redrafted = await redraftRenamedContact({ db: app.db, renderer: createRenderer({ overridesDir: config.drafts.templatesDir || null }) }, contact.id);
+    }
     const now = await findContact(app.db, String(contact.id));
     const [row] = await app.db.query<{ title: string | null }>('select title from contact where id = $1', [contact.id]);
     const fromMail = await nameFromMail(app.db, contact.id);
@@ -22,6 +29,7 @@ export async function detailsCommand(config: Config, query: string, options: { n
       `  name:  ${now?.name ?? '(none)'}${fromMail && fromMail !== now?.name ? ` (their mail says “${fromMail}”)` : ''}`,
       `  title: ${row?.title ?? '(none)'}`,
     ];
+    if (redrafted > 0) lines.push(`${redrafted === 1 ? '1 waiting draft' : `${redrafted} waiting drafts`} written again with them.`);
     process.stdout.write(lines.join('\n') + '\n');
   } finally {
     await app.close();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { redraftRenamedContact } from '../approval/redraft-renamed.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { findContactPage } from '../store/approval-queries.ts';
 import { EXPORT_FILES, EXPORT_FORMATS, exportContacts, loadContactLog } from '../store/contact-export.ts';
@@ -9,6 +10,7 @@ import { duplicatesOf, listDuplicateGroups, markDistinct } from '../store/possib
 import { checkedDetails, nameFromMail, setContactDetails } from '../store/contact-details.ts';
 import { addNote, checkedNote } from '../store/note-repository.ts';
 import { setNurture } from '../store/planner-contact-queries.ts';
+import { createRenderer } from '../templates/index.ts';
 import { formOf } from './form-body.ts';
 import { parseLocalTime } from './local-time.ts';
 import { pageRenderer, type OverviewDeps } from './overview-routes.ts';
@@ -26,6 +28,7 @@ const CONTACTS_PER_PAGE = 100;
 export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps): void {
   const timeZone = deps.config.user.timeZone;
   const render = pageRenderer(deps);
+  const renderer = createRenderer({ overridesDir: deps.config.drafts.templatesDir || null });
 
   scope.get<{ Querystring: { q?: string; from?: string } }>('/contacts', async (request, reply) => {
     const search = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 200) : '';
@@ -103,6 +106,7 @@ export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps
       const details = checkedDetails({ name: form.name ?? '', title: form.title ?? '' });
       if (details.name === page.contact.name) delete details.name;
       await setContactDetails(deps.db, id, details);
+      await redraftRenamedContact({ db: deps.db, renderer }, id);
       return reply.redirect(`/contacts/${id}?done=details`, 303);
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
@@ -143,7 +147,7 @@ const NOTICES: Record<string, string> = {
   unnurtured: 'No more check-ins for this contact.',
   merged: 'One contact now: the other’s addresses and log are here.',
   distinct: 'Two people: rapport will not suggest them as one again.',
-  details: 'Saved. New drafts use the name and title shown here.',
+  details: 'Saved. New drafts use the name and title shown here. So do the waiting drafts you have not edited.',
 };
 
 /** Where a form sent from the contact page or the duplicates page goes back to: only those two. */

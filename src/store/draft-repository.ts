@@ -1,4 +1,4 @@
-import { DRAFT_MOVES, type DraftMove, type DraftStatus } from '../approval/draft-lifecycle.ts';
+import { DRAFT_MOVES, OPEN_STATUSES, type DraftMove, type DraftStatus } from '../approval/draft-lifecycle.ts';
 import { jsonParam, type Queryable } from './database.ts';
 
 export type DraftKind = 'outreach_request' | 'follow_up' | 'thank_you' | 'check_in' | 'referral_intro';
@@ -251,6 +251,56 @@ export async function replanUntouchedDraft(db: Queryable, id: number, plan: Draf
       id, plan.subject, plan.body, plan.html, [...plan.missingFields], jsonParam(plan.fields), plan.threadId,
       plan.accountId, plan.inReplyTo, [...plan.references], plan.providerThreadId, ['needs_input', 'pending'],
     ],
+  );
+  return rows[0] ? toDraft(rows[0]) : null;
+}
+
+/**
+ * Open drafts that name a contact: those to them, and those to the people they referred
+ * (which name them as the referrer). Only drafts rendered from merge fields.
+ */
+export async function openDraftsNaming(db: Queryable, contactId: number): Promise<DraftRecord[]> {
+  const rows = await db.query<DraftRow>(
+    `select ${COLUMNS} from draft
+     where status = any($2::text[]) and fields is not null
+       and (contact_id = $1 or contact_id in (select id from contact where referred_by_contact_id = $1))
+     order by id`,
+    [contactId, [...OPEN_STATUSES]],
+  );
+  return rows.map(toDraft);
+}
+
+/** A draft written again from new merge fields (the contact was renamed). */
+export interface DraftRewrite {
+  subject: string;
+  body: string;
+  html: string;
+  missingFields: readonly string[];
+  fields: Record<string, unknown>;
+  toName: string | null;
+  reason: string;
+}
+
+/**
+ * Replaces an open draft's text while it is still `was` (the user has not edited it
+ * meanwhile). A draft that now lacks fields stays `needs_input`; one that has them all
+ * becomes `pending`; a pending draft never goes back to `needs_input`. Returns null when
+ * any of that does not hold. Like planning, it is not the user's touch: `updated_at` stays.
+ */
+export async function rewriteUnchangedDraft(
+  db: Queryable,
+  id: number,
+  was: { subject: string; body: string },
+  next: DraftRewrite,
+): Promise<DraftRecord | null> {
+  const missing = [...next.missingFields];
+  const from: DraftStatus[] = missing.length > 0 ? ['needs_input'] : [...OPEN_STATUSES];
+  const rows = await db.query<DraftRow>(
+    `update draft set subject = $4, body = $5, html_body = $6, missing_fields = $7, fields = $8, to_name = $9, reason = $10,
+       status = case when cardinality($7::text[]) > 0 then 'needs_input' else 'pending' end
+     where id = $1 and status = any($11::text[]) and subject = $2 and body = $3
+     returning ${COLUMNS}`,
+    [id, was.subject, was.body, next.subject, next.body, next.html, missing, jsonParam(next.fields), next.toName, next.reason, from],
   );
   return rows[0] ? toDraft(rows[0]) : null;
 }

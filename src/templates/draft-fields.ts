@@ -76,3 +76,27 @@ export interface ThreadFields {
   /** When the user sent the request a follow-up refers to. */
   requestedAt?: Date | null;
 }
+
+/**
+ * Merge fields as a draft stored them (JSON, where dates are ISO strings) made whole again,
+ * so the draft can be rendered again from them. Returns null for anything that is not
+ * stored fields, such as a draft written by hand.
+ */
+export function draftFieldsFromJson(stored: unknown): DraftFields | null {
+  if (!isRecord(stored) || !isRecord(stored.user) || !isRecord(stored.contact)) return null;
+  const now = dateOf(stored.now);
+  if (!now || Number.isNaN(now.getTime())) return null;
+  const fields = { ...stored, now } as unknown as DraftFields;
+  if (isRecord(stored.meeting)) fields.meeting = { ...stored.meeting, start: dateOf(stored.meeting.start), end: dateOf(stored.meeting.end) };
+  if (isRecord(stored.thread)) fields.thread = { ...stored.thread, requestedAt: dateOf(stored.thread.requestedAt) };
+  return fields;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function dateOf(value: unknown): Date | null {
+  if (value instanceof Date) return value;
+  return typeof value === 'string' || typeof value === 'number' ? new Date(value) : null;
+}

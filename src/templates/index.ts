@@ -8,5 +8,6 @@ export type { DraftRenderer, RenderedDraft, RenderResult, RendererOptions } from
 export { DRAFT_KINDS, REQUIRED_FIELDS, PLACEHOLDER_LABELS, isDraftKind } from './draft-kinds.ts';
 export type { DraftKind, RequiredFieldPath, FieldRequirement } from './draft-kinds.ts';
 export type { DraftFields, UserFields, ContactFields, MeetingFields, ThreadFields } from './draft-fields.ts';
+export { draftFieldsFromJson } from './draft-fields.ts';
 export { TemplateError } from './template-error.ts';
 export { MAX_SUBJECT_LENGTH } from './header-text.ts';

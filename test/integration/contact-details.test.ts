@@ -4,16 +4,20 @@
  * goes back to their mail's, and bad input is refused; on the page, through the form.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkInFields } from '../../src/approval/plan-fields.ts';
 import { InvalidInputError } from '../../src/core/errors.ts';
 import { ensureAccount } from '../../src/store/account-repository.ts';
 import { checkedDetails, nameFromMail, setContactDetails } from '../../src/store/contact-details.ts';
 import { mergeContacts } from '../../src/store/contact-merge.ts';
 import { findContact, listContactPage } from '../../src/store/contact-queries.ts';
+import { createDraft } from '../../src/store/draft-repository.ts';
+import { loadContactProfile } from '../../src/store/planner-contact-queries.ts';
 import { listDuplicateGroups } from '../../src/store/possible-duplicates.ts';
+import { createRenderer } from '../../src/templates/index.ts';
 import { rawMessage } from '../helpers/google.ts';
 import { testConfig } from '../helpers/test-config.ts';
 import { ENGINES, openTestStore, type TestStore } from '../helpers/test-store.ts';
-import { ingestMail, PageClient, seedNetwork, startPageServer, visibleText, type Network, type PageServer } from './approval-harness.ts';
+import { ingestMail, NOW, PageClient, seedNetwork, startPageServer, USER as PAGE_USER, visibleText, type Network, type PageServer } from './approval-harness.ts';
 
 const USER = 'alex@university.example';
 const SHOUTED = 'kim.nguyen@bank.example';
@@ -105,6 +109,30 @@ describe("correcting a name and title on the contact's page", () => {
     expect(visibleText((await browser.get(`/contacts/${network.jane}`)).text)).not.toContain('Title Director');
     await browser.post(`/contacts/${network.jane}/details`, { name: '', title: '' });
     expect(visibleText((await browser.get(`/contacts/${network.jane}`)).text)).toMatch(/Jane Doe Email jane\.doe@acme\.example/);
+  });
+
+  it('a waiting draft to them greets the new name on the approval page', async () => {
+    // A check-in rendered from Jane's profile as the planner renders one.
+    const profile = (await loadContactProfile(server.db, network.jane))!;
+    const user = { name: 'Alex Student', role: '', field: 'structured finance', signature: '', timeZone: 'UTC' };
+    const fields = checkInFields({ user, userEmail: PAGE_USER, contact: profile, now: NOW, lastMeeting: null });
+    const out = createRenderer().render('check_in', fields);
+    const { draft } = await createDraft(server.db, {
+      kind: 'check_in', contactId: network.jane, toAddress: profile.address, toName: profile.name, subject: out.draft.subject,
+      body: out.draft.text, html: out.draft.html, missingFields: out.status === 'needs_input' ? out.missing : [], fields: { ...fields },
+      idempotencyKey: 'test:jane-check-in',
+    });
+    expect(draft.body).toMatch(/^Hi Jane,/);
+
+    await browser.post(`/contacts/${network.jane}/details`, { name: 'Janet Doe', title: '' });
+    const text = visibleText((await browser.get(`/contacts/${network.jane}?done=details`)).text);
+    expect(text).toContain('So do the waiting drafts you have not edited.');
+    const page = visibleText((await browser.get(`/drafts/${draft.id}`)).text);
+    expect(page).toContain('Hi Janet,');
+    expect(page).toContain('Janet Doe');
+    expect(page).not.toContain('Hi Jane,');
+    await browser.post(`/contacts/${network.jane}/details`, { name: '', title: '' });
+    expect(visibleText((await browser.get(`/drafts/${draft.id}`)).text)).toContain('Hi Jane,');
   });
 
   it('refuses an overlong name with what is wrong, and a change without a session', async () => {
