@@ -162,13 +162,14 @@ program
 
 program
   .command('details')
-  .description('show or correct the name drafts greet a contact by, and their job title')
+  .description('show or correct the name drafts greet a contact by, their job title, and how you got their name')
   .argument('<contact>', 'contact id, address, or part of a name')
   .option('--name <name>', 'the name to use ("" goes back to the name in their mail)')
   .option('--title <title>', 'their job title ("" clears it)')
+  .option('--source <text>', 'how you got their name, as requests to meet say it: "the alumni directory" ("" goes back to what rapport noted)')
   .addOption(dataDirOption())
-  .action((contact: string, opts: { name?: string; title?: string; dataDir?: string }) =>
-    detailsCommand(configFor(opts), contact, { name: opts.name, title: opts.title }));
+  .action((contact: string, opts: { name?: string; title?: string; source?: string; dataDir?: string }) =>
+    detailsCommand(configFor(opts), contact, { name: opts.name, title: opts.title, source: opts.source }));
 
 program
   .command('duplicates')

@@ -11,12 +11,12 @@ export interface RedraftDeps {
 }
 
 /**
- * After the user corrects a contact's name or title, writes again the drafts still
- * waiting that name them: the greeting, the To name and the reason of drafts to them, and
- * the referrer's name in drafts to the people they referred. A draft is rewritten only
+ * After the user corrects a contact's name, title or how they got their name, writes
+ * again the drafts still waiting that name them: the greeting, the To name and the reason
+ * of drafts to them, and the referrer's name in drafts to the people they referred. A draft is rewritten only
  * while its text is what rapport rendered (re-rendering its stored fields gives it back),
- * so words the user typed are never replaced; one that had waited only for their name
- * becomes ready to approve. Returns how many drafts changed. Running it again changes
+ * so words the user typed are never replaced; one that had waited only for their name (or
+ * for how the user got it) becomes ready to approve. Returns how many drafts changed. Running it again changes
  * nothing more.
  */
 export async function redraftRenamedContact(deps: RedraftDeps, contactId: number): Promise<number> {
@@ -35,7 +35,7 @@ async function redraft(deps: RedraftDeps, draft: DraftRecord): Promise<boolean> 
   const name = readableName(profile.name);
   const next: DraftFields = {
     ...was,
-    contact: { ...was.contact, fullName: name, title: profile.title },
+    contact: { ...was.contact, fullName: name, title: profile.title, source: profile.source },
     // Only drafts that mention a referrer name one (the planner's rule).
     ...(was.referrer && profile.referrerName ? { referrer: { name: profile.referrerName } } : {}),
   };

@@ -95,16 +95,17 @@ export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps
     }
   });
 
-  // The name and title the user corrects. The name field comes filled in: sent as it is,
-  // it leaves the name to follow their mail.
+  // The name, title and source the user corrects. The name and source fields come filled
+  // in: sent back as they came, they go on following the mail and what ingest noted.
   scope.post<{ Params: { id: string } }>('/contacts/:id/details', async (request, reply) => {
     const id = contactId(request.params.id);
     const page = await findContactPage(deps.db, id);
     if (!page) throw new NotFoundError('contact', request.params.id);
     const form = formOf(request.body);
     try {
-      const details = checkedDetails({ name: form.name ?? '', title: form.title ?? '' });
+      const details = checkedDetails({ name: form.name ?? '', title: form.title ?? '', source: form.source });
       if (details.name === page.contact.name) delete details.name;
+      if (details.source === page.contact.howWeMet) delete details.source;
       await setContactDetails(deps.db, id, details);
       await redraftRenamedContact({ db: deps.db, renderer }, id);
       return reply.redirect(`/contacts/${id}?done=details`, 303);

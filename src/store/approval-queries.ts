@@ -95,7 +95,7 @@ export interface ContactPage {
 
 export async function findContactPage(db: Queryable, contactId: number): Promise<ContactPage | null> {
   const [extra] = await db.query<{ title: string | null; how_we_met: string | null; nurture: boolean }>(
-    'select title, how_we_met, nurture from contact where id = $1', [contactId]);
+    'select title, coalesce(chosen_source, how_we_met) as how_we_met, nurture from contact where id = $1', [contactId]);
   if (!extra) return null;
   const summary = await findContact(db, String(contactId));
   const draftIds = await db.query<{ id: number }>('select id from draft where contact_id = $1 order by id desc', [contactId]);
@@ -169,7 +169,7 @@ export async function loadPersonFacts(db: Queryable, contactId: number): Promise
     referred_by: string | null; company_id: number | null; company: string | null; domain: string | null; status: string | null;
   }>(
     `select ${NAME_OF('c.id')} as name, (select min(e.address) from contact_email e where e.contact_id = c.id) as address,
-       c.title, c.how_we_met, coalesce(${NAME_OF('c.referred_by_contact_id')},
+       c.title, coalesce(c.chosen_source, c.how_we_met) as how_we_met, coalesce(${NAME_OF('c.referred_by_contact_id')},
          (select min(e.address) from contact_email e where e.contact_id = c.referred_by_contact_id)) as referred_by,
        co.id as company_id, co.name as company, co.domain, co.status
      from contact c left join company co on co.id = c.company_id where c.id = $1`,

@@ -74,6 +74,7 @@ async function takeOverFacts(tx: Queryable, kept: number, merged: number): Promi
     `update contact k set
        company_id = coalesce(k.company_id, m.company_id),
        chosen_name = coalesce(k.chosen_name, m.chosen_name),
+       chosen_source = coalesce(k.chosen_source, m.chosen_source),
        title = coalesce(k.title, m.title),
        how_we_met = coalesce(k.how_we_met, m.how_we_met),
        referred_by_contact_id = coalesce(k.referred_by_contact_id, nullif(m.referred_by_contact_id, k.id)),

@@ -19,7 +19,8 @@ export type ContactRow = ContactProfile;
  */
 export async function loadContactProfile(db: Queryable, contactId: number): Promise<ContactRow | null> {
   const [row] = await db.query<{
-    id: number; chosen_name: string | null; mail_name: string | null; address: string | null; title: string | null; how_we_met: string | null;
+    id: number; chosen_name: string | null; mail_name: string | null; address: string | null; title: string | null;
+    chosen_source: string | null; how_we_met: string | null;
     referred: boolean; company: string | null; referrer_name: string | null; t_name: string | null; t_email: string | null;
     t_company: string | null; t_title: string | null; t_source: string | null; t_referrer: string | null; t_field: string | null;
   }>(
@@ -28,7 +29,7 @@ export async function loadContactProfile(db: Queryable, contactId: number): Prom
        (select e.address from contact_email e where e.contact_id = c.id
         order by (select max(m.sent_at) from interaction i join message m on m.id = i.message_id
                   where i.contact_id = c.id and e.address = any(m.participants)) desc nulls last, e.address limit 1) as address,
-       c.title, c.how_we_met, c.referred_by_contact_id is not null as referred, co.name as company,
+       c.title, c.chosen_source, c.how_we_met, c.referred_by_contact_id is not null as referred, co.name as company,
        ${displayNameOf('c.referred_by_contact_id')} as referrer_name,
        t.name as t_name, t.email as t_email, t.company as t_company, t.title as t_title, t.source as t_source,
        t.referrer as t_referrer, t.field as t_field
@@ -44,8 +45,9 @@ export async function loadContactProfile(db: Queryable, contactId: number): Prom
     name: row.chosen_name ?? row.t_name ?? row.mail_name,
     address: row.address ?? row.t_email,
     title: row.title ?? row.t_title,
-    // Ingest notes referrals as "Suggested by <address>": the referrer's name says it better.
-    source: row.t_source ?? (row.referred ? null : row.how_we_met),
+    // What the user typed on the page wins; ingest notes referrals as "Suggested by
+    // <address>", which the referrer's name says better.
+    source: row.chosen_source ?? row.t_source ?? (row.referred ? null : row.how_we_met),
     company: row.t_company ?? row.company,
     referrerName: row.t_referrer ?? row.referrer_name,
     field: row.t_field,

@@ -241,6 +241,9 @@ describe.concurrent('rapport', () => {
       expect(contacts.map((c) => [c.name, c.title]).sort()).toEqual([['Janet Doe', 'Director'], ['Sam Rivera', null]]);
       const back = await rapport(['details', 'jane', '--name', '', '--data-dir', dir]);
       expect(back.stdout).toContain('  name:  Jane Doe\n  title: Director\n');
+      const source = await rapport(['details', 'jane', '--source', 'the finance society mixer', '--data-dir', dir]);
+      expect(source.stdout).toMatch(/ {2}title: Director\n {2}source: the finance society mixer \(how you got their name\)\n$/);
+      expect((await rapport(['details', 'jane', '--source', '', '--data-dir', dir])).stdout).not.toContain('source:');
       const bad = await rapport(['details', 'jane', '--title', 'x'.repeat(300), '--data-dir', dir]);
       expect(bad.code).not.toBe(0);
       expect(bad.stderr).toContain('A title holds up to 200 characters; this one has 300.');

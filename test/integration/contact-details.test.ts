@@ -60,8 +60,11 @@ describe.each(ENGINES)('a name and title the user gives (%s)', (engine) => {
     expect(group?.contacts.map((c) => c.id).sort()).toEqual([kim, personal].sort());
     await setContactDetails(store.db, kim, { name: null });
     expect((await findContact(store.db, SHOUTED)).name).toBe('KIM NGUYEN');
+    await setContactDetails(store.db, personal, { source: 'a panel at State University' });
     await mergeContacts(store.db, kim, personal);
     expect(await findContact(store.db, SHOUTED)).toMatchObject({ name: 'Kim Nguyen', addresses: [SHOUTED, PERSONAL] });
+    // How the user got the name comes along; drafts to them say it.
+    expect(await loadContactProfile(store.db, kim)).toMatchObject({ name: 'Kim Nguyen', source: 'a panel at State University' });
   });
 
   it('refuses a control character or an overlong value, saying what is wrong', () => {
@@ -133,6 +136,25 @@ describe("correcting a name and title on the contact's page", () => {
     expect(page).not.toContain('Hi Jane,');
     await browser.post(`/contacts/${network.jane}/details`, { name: '', title: '' });
     expect(visibleText((await browser.get(`/drafts/${draft.id}`)).text)).toContain('Hi Jane,');
+  });
+
+  it('how the user got their name: saved from the form, shown, and sent back unchanged it stays what rapport noted', async () => {
+    const form = await browser.get(`/contacts/${network.eve}`);
+    expect(form.text).toContain('name="source" value=""');
+    await browser.post(`/contacts/${network.eve}/details`, { name: '', title: '', source: "  the finance society's   mixer " });
+    const saved = await browser.get(`/contacts/${network.eve}`);
+    expect(visibleText(saved.text)).toContain("How you got their name the finance society's mixer");
+    expect(saved.text).toContain('name="source" value="the finance society&#39;s mixer"');
+    await browser.post(`/contacts/${network.eve}/details`, { name: '', title: '', source: '' });
+    expect(visibleText((await browser.get(`/contacts/${network.eve}`)).text)).not.toContain('How you got their name the finance');
+
+    // A contact suggested by someone shows what ingest noted; sent back as it came, nothing is set.
+    await server.db.query("update contact set how_we_met = 'Suggested by jane.doe@acme.example' where id = $1", [network.jane]);
+    expect((await browser.get(`/contacts/${network.jane}`)).text).toContain('name="source" value="Suggested by jane.doe@acme.example"');
+    await browser.post(`/contacts/${network.jane}/details`, { name: '', title: '', source: 'Suggested by jane.doe@acme.example' });
+    const [row] = await server.db.query<{ chosen_source: string | null }>('select chosen_source from contact where id = $1', [network.jane]);
+    expect(row!.chosen_source).toBeNull();
+    await server.db.query('update contact set how_we_met = null where id = $1', [network.jane]);
   });
 
   it('refuses an overlong name with what is wrong, and a change without a session', async () => {

@@ -6,16 +6,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { editDraft } from '../../src/approval/approval-actions.ts';
 import { redraftRenamedContact } from '../../src/approval/redraft-renamed.ts';
-import { setContactDetails } from '../../src/store/contact-details.ts';
+import { setContactDetails, type ContactDetails } from '../../src/store/contact-details.ts';
 import { findContact } from '../../src/store/contact-queries.ts';
 import { setNurture } from '../../src/store/planner-contact-queries.ts';
+import { importTargets } from '../../src/workers/planner-targets.ts';
 import { createRenderer } from '../../src/templates/index.ts';
 import { ENGINES } from '../helpers/test-store.ts';
 import { openScenario, type PlannerScenario } from './planner-harness.ts';
 
 const renderer = createRenderer();
 
-async function rename(s: PlannerScenario, address: string, details: { name?: string | null; title?: string | null }): Promise<number> {
+async function rename(s: PlannerScenario, address: string, details: ContactDetails): Promise<number> {
   const { id } = await findContact(s.store.db, address);
   await setContactDetails(s.store.db, id, details);
   return redraftRenamedContact({ db: s.store.db, renderer }, id);
@@ -70,6 +71,29 @@ describe('waiting drafts after the user corrects a name', () => {
     expect(await rename(s, 'carol.chen@globex.example', { name: 'Carol Chen' })).toBe(0);
     const [kept] = await s.drafts('check_in');
     expect(kept).toMatchObject({ status: 'pending', body: typed, toName: 'Caroline Chen-Park' });
+  });
+});
+
+describe('a waiting request to meet after the user says how they got the name', () => {
+  let s: PlannerScenario;
+  afterEach(async () => {
+    await s.dispose();
+  });
+
+  it('waited for “how you got their name”, and is ready once the user gives it', async () => {
+    s = await openScenario('pglite', '2026-04-06T15:00:00Z');
+    const list = 'name,email,company,source,referrer,field\nKim Park,kim.park@globex.example,Globex,,,\n';
+    expect(await importTargets({ db: s.store.db, config: s.config }, 'targets.csv', list)).toMatchObject({ added: 1 });
+    await s.service.scanNow();
+    const [waiting] = await s.drafts('outreach_request');
+    expect(waiting).toMatchObject({ status: 'needs_input', missingFields: ['contact.source'] });
+    expect(waiting!.body).toContain('[how you got their name]');
+
+    expect(await rename(s, 'kim.park@globex.example', { source: 'the State University alumni directory' })).toBe(1);
+    const [ready] = await s.drafts('outreach_request');
+    expect(ready).toMatchObject({ id: waiting!.id, status: 'pending', missingFields: [], toName: 'Kim Park' });
+    expect(ready!.body).toContain('I came across your name through the State University alumni directory');
+    expect(ready!.body).not.toContain('[');
   });
 });
 

@@ -58,13 +58,16 @@ export function contactView(page: ContactPage, now: Date, timeZone: string, form
       : html`No. <input type="hidden" name="on" value="1"><button type="submit">Keep in touch</button>`, 'inline')}</dd>
   </dl>
   <details>
-    <summary>Edit name and title</summary>
+    <summary>Edit name, title and how you got their name</summary>
     ${postForm(`/contacts/${c.id}/details`, form.csrfToken, html`
       <label for="contact-name">Name</label>
       <input id="contact-name" type="text" name="name" value="${c.name ?? ''}" maxlength="${MAX_DETAIL_CHARS}" placeholder="${form.mailName ?? ''}">
       <p class="meta">Drafts greet them by this name.${form.mailName ? ` Left empty: “${form.mailName}”, the name in their mail.` : ''}</p>
       <label for="contact-title">Job title</label>
       <input id="contact-title" type="text" name="title" value="${c.title ?? ''}" maxlength="${MAX_DETAIL_CHARS}">
+      <label for="contact-source">How you got their name</label>
+      <input id="contact-source" type="text" name="source" value="${c.howWeMet ?? ''}" maxlength="${MAX_DETAIL_CHARS}" placeholder="the alumni directory">
+      <p class="meta">A request to meet them says “I came across your name through …” this, unless someone referred you.</p>
       <p><button type="submit">Save</button></p>`, 'stack')}
   </details>
 </section>
