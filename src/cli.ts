@@ -6,6 +6,7 @@ import { importCommand } from './cli/import-command.ts';
 import { mergeCommand } from './cli/merge-command.ts';
 import { duplicatesCommand } from './cli/duplicates-command.ts';
 import { detailsCommand } from './cli/details-command.ts';
+import { fillCommand, type FillOptions } from './cli/fill-command.ts';
 import { noteCommand } from './cli/note-command.ts';
 import { nurtureCommand } from './cli/nurture-command.ts';
 import { startCommand, webCommand, workerCommand } from './cli/start-command.ts';
@@ -143,6 +144,21 @@ program
   .action((id: string, opts: { subject?: string; bodyFile?: string; dataDir?: string }) =>
     editCommand(configFor(opts), id, { ...opts, editor: process.env.VISUAL || process.env.EDITOR }),
   );
+
+program
+  .command('fill')
+  .description('give a draft what it waits for (a thank-you\'s takeaway, a check-in\'s news); without options, say what it needs')
+  .argument('<id>', 'draft id')
+  .option('--takeaway <text>', 'what you took from the conversation (thank-you)')
+  .option('--update <text>', 'your news since you last spoke (check-in)')
+  .option('--first-name <name>', 'their first name, as the greeting says it')
+  .option('--source <text>', 'how you got their name: "the alumni directory"')
+  .option('--referrer <name>', 'who referred you')
+  .option('--your-name <name>', 'your name, as you sign')
+  .option('--field <text>', 'the field you are exploring')
+  .option('--met-at <time>', 'when you met: "YYYY-MM-DD HH:MM" in your time zone')
+  .addOption(dataDirOption())
+  .action((id: string, opts: FillOptions & { dataDir?: string }) => fillCommand(configFor(opts), id, opts));
 
 program
   .command('nurture')

@@ -185,7 +185,7 @@ function readBodyFile(file: string): string {
   }
 }
 
-function parseDraftId(text: string): number {
+export function parseDraftId(text: string): number {
   if (!/^\d{1,9}$/.test(text.trim())) throw new InvalidInputError(`"${text}" is not a draft id; \`rapport drafts\` lists them.`);
   return Number(text.trim());
 }

@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { approveDraft, editDraft, rejectDraft, snoozeDraft, type ApprovalDeps, type ApproveOptions } from '../approval/approval-actions.ts';
+import { fillDraft, type FillValues } from '../approval/fill-draft.ts';
 import type { Config } from '../config/load-config.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { countOpenDrafts, findDraftDetail, listDraftQueue } from '../store/approval-queries.ts';
 import type { Database } from '../store/database.ts';
+import { createRenderer, PLACEHOLDER_LABELS } from '../templates/index.ts';
 import { formOf, type FormFields } from './form-body.ts';
 import { parseLocalTime } from './local-time.ts';
 import { requirePlaceholdersFilled } from './unfilled-placeholders.ts';
@@ -25,6 +27,7 @@ const NOTICES: Record<string, string> = {
   approved: 'Approved.',
   rejected: 'Rejected: nothing will be sent.',
   snoozed: 'Snoozed: it comes back to the queue when the time is up.',
+  filled: 'Filled in.',
 };
 
 /** The notice for a `?done=` code; anything else shows none. */
@@ -34,9 +37,10 @@ function noticeFor(code: string | undefined): string | null {
 
 type DraftRequest = FastifyRequest<{ Params: { id: string }; Querystring: { done?: string } }>;
 
-/** The queue of drafts and what the user does with each: edit, approve, reject, snooze. */
+/** The queue of drafts and what the user does with each: fill in, edit, approve, reject, snooze. */
 export function registerApprovalRoutes(scope: FastifyInstance, deps: ApprovalRouteDeps): void {
   const timeZone = deps.config.user.timeZone;
+  const renderer = createRenderer({ overridesDir: deps.config.drafts.templatesDir || null });
   const actions = (): ApprovalDeps => ({
     db: deps.db,
     now: deps.now,
@@ -50,10 +54,16 @@ export function registerApprovalRoutes(scope: FastifyInstance, deps: ApprovalRou
       .send(layout({ ...frame, csrfToken: request.webSession!.csrfToken, openCount }, content));
   };
 
-  const showDraft = async (request: DraftRequest, reply: FastifyReply, extra: { error?: string; status?: number; typed?: { subject: string; body: string } } = {}) => {
+  const showDraft = async (
+    request: DraftRequest,
+    reply: FastifyReply,
+    extra: { error?: string; status?: number; typed?: { subject: string; body: string }; typedFill?: Record<string, string> } = {},
+  ) => {
     const detail = await findDraftDetail(deps.db, draftId(request.params.id));
     if (!detail) throw new NotFoundError('draft', request.params.id);
-    const content = draftView(detail, { csrfToken: request.webSession!.csrfToken, now: deps.now(), timeZone, typed: extra.typed });
+    const content = draftView(detail, {
+      csrfToken: request.webSession!.csrfToken, now: deps.now(), timeZone, typed: extra.typed, typedFill: extra.typedFill,
+    });
     return render(request, reply, {
       title: detail.draft.subject || `Draft ${detail.draft.id}`, section: 'drafts',
       notice: noticeFor(request.query.done), error: extra.error ?? null,
@@ -70,7 +80,8 @@ export function registerApprovalRoutes(scope: FastifyInstance, deps: ApprovalRou
       } catch (err) {
         if (!(err instanceof InvalidInputError)) throw err;
         const typed = name === 'edit' ? { subject: form.subject ?? '', body: form.body ?? '' } : undefined;
-        return showDraft(request, reply, { error: err.message, status: 400, typed });
+        const typedFill = name === 'fill' ? fillFieldsOf(form) : undefined;
+        return showDraft(request, reply, { error: err.message, status: 400, typed, typedFill });
       }
     });
 
@@ -95,6 +106,12 @@ export function registerApprovalRoutes(scope: FastifyInstance, deps: ApprovalRou
     if (draft) requirePlaceholdersFilled(draft.draft, edit);
     await editDraft(actions(), id, edit);
     return `/drafts/${id}?done=saved`;
+  });
+
+  // What a draft waited for, typed into its fill-in form: rendered again from its template.
+  act('fill', async (id, form) => {
+    await fillDraft({ db: deps.db, renderer }, id, fillValues(fillFieldsOf(form), timeZone));
+    return `/drafts/${id}?done=filled`;
   });
 
   act('approve', async (id, form) => {
@@ -127,6 +144,28 @@ function approveOptions(form: FormFields, timeZone: string): ApproveOptions {
     return { mode: 'send', at };
   }
   return { mode: 'send', at: null };
+}
+
+/** The fill-in form's fields: one per merge field a draft may lack, named by its path. */
+function fillFieldsOf(form: FormFields): Record<string, string> {
+  const typed: Record<string, string> = {};
+  for (const path of Object.keys(PLACEHOLDER_LABELS)) {
+    const value = form[path];
+    if (typeof value === 'string') typed[path] = value.replace(/\r\n?/g, '\n');
+  }
+  return typed;
+}
+
+/** The typed fields as a draft takes them: the meeting's start as a time in the user's zone. */
+function fillValues(typed: Record<string, string>, timeZone: string): FillValues {
+  const { 'meeting.start': start, ...words } = typed;
+  const values: FillValues = { ...words };
+  if (start?.trim()) {
+    const at = parseLocalTime(start, timeZone);
+    if (!at) throw new InvalidInputError(`Give when you met as a date and time (${timeZone}).`);
+    values['meeting.start'] = at;
+  }
+  return values;
 }
 
 /** A draft id from the path; anything else is a draft that does not exist. */

@@ -285,22 +285,26 @@ export interface DraftRewrite {
  * Replaces an open draft's text while it is still `was` (the user has not edited it
  * meanwhile). A draft that now lacks fields stays `needs_input`; one that has them all
  * becomes `pending`; a pending draft never goes back to `needs_input`. Returns null when
- * any of that does not hold. Like planning, it is not the user's touch: `updated_at` stays.
+ * any of that does not hold. A rewrite `byUser` (they filled in what was missing) counts
+ * as their touch, so planning never replaces it; one of rapport's own leaves `updated_at`.
  */
 export async function rewriteUnchangedDraft(
   db: Queryable,
   id: number,
   was: { subject: string; body: string },
   next: DraftRewrite,
+  options: { byUser?: boolean } = {},
 ): Promise<DraftRecord | null> {
   const missing = [...next.missingFields];
   const from: DraftStatus[] = missing.length > 0 ? ['needs_input'] : [...OPEN_STATUSES];
   const rows = await db.query<DraftRow>(
     `update draft set subject = $4, body = $5, html_body = $6, missing_fields = $7, fields = $8, to_name = $9, reason = $10,
-       status = case when cardinality($7::text[]) > 0 then 'needs_input' else 'pending' end
+       status = case when cardinality($7::text[]) > 0 then 'needs_input' else 'pending' end,
+       updated_at = case when $12 then now() else updated_at end
      where id = $1 and status = any($11::text[]) and subject = $2 and body = $3
      returning ${COLUMNS}`,
-    [id, was.subject, was.body, next.subject, next.body, next.html, missing, jsonParam(next.fields), next.toName, next.reason, from],
+    [id, was.subject, was.body, next.subject, next.body, next.html, missing, jsonParam(next.fields), next.toName, next.reason, from,
+      options.byUser === true],
   );
   return rows[0] ? toDraft(rows[0]) : null;
 }

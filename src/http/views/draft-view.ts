@@ -13,6 +13,8 @@ export interface DraftViewOptions {
   timeZone: string;
   /** What the user typed, shown again when saving it failed. */
   typed?: { subject: string; body: string } | null;
+  /** What the user typed into the fill-in form, by field path, shown again when it was refused. */
+  typedFill?: Readonly<Record<string, string>> | null;
 }
 
 export function draftView(detail: DraftDetail, o: DraftViewOptions): SafeHtml {
@@ -35,9 +37,48 @@ export function draftView(detail: DraftDetail, o: DraftViewOptions): SafeHtml {
     ${draft.lastError ? html`<dt>Problem</dt><dd>${draft.lastError}</dd>` : ''}
   </dl>
 </section>
-${draft.missingFields.length ? html`<p class="error">This draft needs: <strong>${draft.missingFields.map(fieldLabel).join(', ')}</strong>. Replace the [bracketed] placeholders in the text and save; then you can approve it.</p>` : ''}
+${draft.missingFields.length ? html`<p class="error">This draft needs: <strong>${draft.missingFields.map(fieldLabel).join(', ')}</strong>. ${
+  fillable(draft) ? 'Fill it in below, or replace' : 'Replace'} the [bracketed] placeholders in the text and save; then you can approve it.</p>` : ''}
+${fillable(draft) ? fillForm(detail, o) : ''}
 ${editable ? editForm(detail, o) : readOnly(detail)}
 ${editable ? actions(detail, o) : ''}`;
+}
+
+/** A draft waiting for input that rapport can render again with what the user gives. */
+function fillable(draft: DraftDetail['draft']): boolean {
+  return draft.status === 'needs_input' && draft.fields !== null && draft.missingFields.length > 0;
+}
+
+/** How each missing field is asked for: a hint, and whether it takes paragraphs or a time. */
+const FILL_HINTS: Record<string, { hint: (timeZone: string) => string; input?: 'paragraphs' | 'time' }> = {
+  takeaway: { input: 'paragraphs', hint: () => 'One or two sentences in your own words: what you learned, or what you will do with their advice. The thank-you gives it a paragraph of its own.' },
+  update: { input: 'paragraphs', hint: () => 'Your news since you last spoke, in a sentence or two.' },
+  'contact.firstName': { hint: () => 'As the greeting says it. To correct their name for every draft, edit it on their contact page.' },
+  'contact.source': { hint: () => 'Read after “I came across your name through”, e.g. “the alumni directory”.' },
+  'referrer.name': { hint: () => 'Who gave you their name, as the message says it.' },
+  'user.name': { hint: () => 'As you sign. Set user.name in the configuration to have it in every draft.' },
+  'user.fieldOfInterest': { hint: () => 'Read after “a career in”. Set user.field in the configuration to have it in every draft.' },
+  'meeting.start': { input: 'time', hint: (timeZone) => `When you met (${timeZone}).` },
+};
+
+function fillForm({ draft }: DraftDetail, o: DraftViewOptions): SafeHtml {
+  const inputs = draft.missingFields.map((path) => {
+    const ask = FILL_HINTS[path] ?? { hint: () => '' };
+    const id = `fill-${path.replace(/\W+/g, '-')}`;
+    const typed = o.typedFill?.[path] ?? '';
+    const label = fieldLabel(path);
+    const field = ask.input === 'paragraphs'
+      ? html`<textarea id="${id}" name="${path}" rows="3">${typed}</textarea>`
+      : html`<input id="${id}" type="${ask.input === 'time' ? 'datetime-local' : 'text'}" name="${path}" value="${typed}">`;
+    return html`<label for="${id}">${label.charAt(0).toUpperCase() + label.slice(1)}</label>${field}<p class="meta">${ask.hint(o.timeZone)}</p>`;
+  });
+  return html`
+<section class="card">
+  <h2>Fill in</h2>
+  ${postForm(`/drafts/${draft.id}/fill`, o.csrfToken, html`
+    ${inputs}
+    <p><button type="submit" class="primary">Fill in the draft</button></p>`, 'stack')}
+</section>`;
 }
 
 function editForm({ draft }: DraftDetail, o: DraftViewOptions): SafeHtml {
