@@ -27,7 +27,8 @@ const NOTICES: Record<string, string> = {
   approved: 'Approved.',
   rejected: 'Rejected: nothing will be sent.',
   snoozed: 'Snoozed: it comes back to the queue when the time is up.',
-  filled: 'Filled in.',
+  filled: 'Filled in: read it over, then approve it.',
+  filled_partly: 'Filled in; it still needs what is named below.',
 };
 
 /** The notice for a `?done=` code; anything else shows none. */
@@ -110,8 +111,8 @@ export function registerApprovalRoutes(scope: FastifyInstance, deps: ApprovalRou
 
   // What a draft waited for, typed into its fill-in form: rendered again from its template.
   act('fill', async (id, form) => {
-    await fillDraft({ db: deps.db, renderer }, id, fillValues(fillFieldsOf(form), timeZone));
-    return `/drafts/${id}?done=filled`;
+    const filled = await fillDraft({ db: deps.db, renderer }, id, fillValues(fillFieldsOf(form), timeZone));
+    return `/drafts/${id}?done=${filled.status === 'pending' ? 'filled' : 'filled_partly'}`;
   });
 
   act('approve', async (id, form) => {

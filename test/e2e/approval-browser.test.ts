@@ -1,7 +1,7 @@
 /**
  * The approval page in a real browser (Debian's Chromium, driven by playwright-core): sign
  * in with the printed token, edit a pending thank-you, approve it, and find it sent,
- * threaded, in the Google emulator's mailbox. Approving runs the deliver worker's
+ * threaded, in the Google emulator's mailbox; fill in the takeaway another one waits for. Approving runs the deliver worker's
  * processor (`processDeliverJob`) for the draft, as the `deliver` queue would.
  */
 import fs from 'node:fs';
@@ -11,8 +11,11 @@ import type { Redis } from 'ioredis';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/load-config.ts';
+import { thankYouFields } from '../../src/approval/plan-fields.ts';
 import { createDraft, getDraft } from '../../src/store/draft-repository.ts';
+import { loadContactProfile } from '../../src/store/planner-contact-queries.ts';
 import type { SecretBox } from '../../src/store/secret-box.ts';
+import { createRenderer } from '../../src/templates/index.ts';
 import { processDeliverJob } from '../../src/workers/deliver-worker.ts';
 import { connectRedis } from '../../src/workers/redis-connection.ts';
 import { startGoogleEmulator, type GoogleEmulator } from '../emulators/google/index.ts';
@@ -131,6 +134,33 @@ describe('approving a thank-you in the browser', () => {
     expect(raw).toMatch(/^References: <outreach-1@university\.example> <reply-1@acme\.example>\r$/m);
     expect(raw).toMatch(/^To: Jane Doe <jane\.doe@acme\.example>\r$/m);
     expect(raw).toContain('Your advice on desk reports was gold.');
+    expect(dialogs).toEqual([]);
+  });
+
+  it('fills in the takeaway a thank-you waits for, and the draft is ready to approve', async () => {
+    const jane = (await loadContactProfile(store.db, await contactId(JANE)))!;
+    const fields = thankYouFields({
+      user: { name: 'Alex Student', role: '', field: 'structured finance', signature: '', timeZone: 'Europe/Berlin' }, userEmail: USER,
+      contact: jane, now: new Date('2026-03-09T12:00:00Z'), referrals: [], thread: null,
+      meeting: { start: new Date('2026-03-06T15:00:00Z'), end: new Date('2026-03-06T15:30:00Z'), summary: 'Coffee chat: Alex / Jane' },
+    });
+    const out = createRenderer().render('thank_you', fields);
+    const { draft } = await createDraft(store.db, {
+      kind: 'thank_you', contactId: jane.contactId, toAddress: JANE, toName: jane.name, subject: out.draft.subject, body: out.draft.text,
+      html: out.draft.html, missingFields: out.status === 'needs_input' ? out.missing : [], fields: { ...fields }, idempotencyKey: 'thank_you:e2e-fill',
+    });
+    expect(draft.status).toBe('needs_input');
+
+    await page.goto(`${server.url}/drafts/${draft.id}`);
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await page.getByLabel('What you took from the conversation').fill('Your advice to read the desk reports first is already paying off.');
+    await page.getByRole('button', { name: 'Fill in the draft' }).click();
+    await expect.poll(() => page.getByText('Filled in: read it over, then approve it.').count()).toBe(1);
+    expect(await page.locator('h1 .badge').first().textContent()).toBe('pending');
+    const message = await page.getByLabel('Message').inputValue();
+    expect(message).toContain('\n\nYour advice to read the desk reports first is already paying off.\n\n');
+    expect(message).not.toContain('[');
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(1);
     expect(dialogs).toEqual([]);
   });
 

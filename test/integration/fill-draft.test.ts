@@ -80,7 +80,7 @@ describe('filling in a draft that waits for input', () => {
     expect(after.updatedAt.getTime()).toBeGreaterThan(after.createdAt.getTime());
 
     const shown = visibleText((await browser.get(`/drafts/${draft.id}?done=filled`)).text);
-    expect(shown).toContain('Filled in.');
+    expect(shown).toContain('Filled in: read it over, then approve it.');
     expect(shown).toContain('Approve');
     expect(shown).not.toContain('Fill in the draft');
 
@@ -97,7 +97,10 @@ describe('filling in a draft that waits for input', () => {
     expect(form.text).toMatch(/<input id="fill-meeting-start" type="datetime-local" name="meeting\.start"/);
     expect(visibleText(form.text)).toContain('When you met (Europe/Berlin).');
 
-    expect((await browser.post(`/drafts/${draft.id}/fill`, { 'meeting.start': '2026-03-06T16:00', takeaway: '' })).status).toBe(303);
+    const first = await browser.post(`/drafts/${draft.id}/fill`, { 'meeting.start': '2026-03-06T16:00', takeaway: '' });
+    expect(first.headers.get('location')).toBe(`/drafts/${draft.id}?done=filled_partly`);
+    expect(visibleText((await browser.get(first.headers.get('location')!)).text))
+      .toMatch(/Filled in; it still needs what is named below\..*This draft needs: what you took from the conversation\./);
     const half = (await getDraft(server.db, draft.id))!;
     expect(half).toMatchObject({ status: 'needs_input', missingFields: ['takeaway'] });
     expect(half.body).not.toContain('[meeting date]');
