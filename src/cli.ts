@@ -7,6 +7,7 @@ import { mergeCommand } from './cli/merge-command.ts';
 import { duplicatesCommand } from './cli/duplicates-command.ts';
 import { detailsCommand } from './cli/details-command.ts';
 import { fillCommand, type FillOptions } from './cli/fill-command.ts';
+import { firstRequestCommand } from './cli/first-request-command.ts';
 import { noteCommand } from './cli/note-command.ts';
 import { nurtureCommand } from './cli/nurture-command.ts';
 import { startCommand, webCommand, workerCommand } from './cli/start-command.ts';
@@ -159,6 +160,13 @@ program
   .option('--met-at <time>', 'when you met: "YYYY-MM-DD HH:MM" in your time zone')
   .addOption(dataDirOption())
   .action((id: string, opts: FillOptions & { dataDir?: string }) => fillCommand(configFor(opts), id, opts));
+
+program
+  .command('request')
+  .description('draft a first request to meet a contact you have not written to (naming who referred you)')
+  .argument('<contact>', 'contact id, address, or part of a name')
+  .addOption(dataDirOption())
+  .action((contact: string, opts: { dataDir?: string }) => firstRequestCommand(configFor(opts), contact));
 
 program
   .command('nurture')

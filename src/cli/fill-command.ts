@@ -6,6 +6,7 @@ import { missingFieldLabel } from '../http/unfilled-placeholders.ts';
 import { openApp } from '../main.ts';
 import { getDraft } from '../store/draft-repository.ts';
 import { createRenderer, type RequiredFieldPath } from '../templates/index.ts';
+import { joinNames } from '../templates/person-name.ts';
 import { parseDraftId } from './drafts-command.ts';
 
 /** The options of `rapport fill`, and the merge field each gives. */
@@ -71,9 +72,9 @@ function fillValues(options: FillOptions, timeZone: string): FillValues {
   return values;
 }
 
-/** "what you took from the conversation (--takeaway)", joined with "and". */
+/** "what you took from the conversation (--takeaway)", listed with commas and "and". */
 function needsText(missing: readonly string[]): string {
-  return missing.map((path) => `${missingFieldLabel(path)} (${OPTION_OF[path as RequiredFieldPath]?.flag ?? 'edit the text'})`).join(' and ');
+  return joinNames(missing.map((path) => `${missingFieldLabel(path)} (${OPTION_OF[path as RequiredFieldPath]?.flag ?? 'edit the text'})`));
 }
 
 function print(text: string): void {

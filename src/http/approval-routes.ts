@@ -29,6 +29,9 @@ const NOTICES: Record<string, string> = {
   snoozed: 'Snoozed: it comes back to the queue when the time is up.',
   filled: 'Filled in: read it over, then approve it.',
   filled_partly: 'Filled in; it still needs what is named below.',
+  drafted: 'Drafted: read it over, then approve it.',
+  drafted_needs: 'Drafted: fill in what it needs below, then approve it.',
+  exists: 'There is a first request to them already: here it is.',
 };
 
 /** The notice for a `?done=` code; anything else shows none. */

@@ -11,6 +11,7 @@ import { checkedDetails, nameFromMail, setContactDetails } from '../store/contac
 import { addNote, checkedNote } from '../store/note-repository.ts';
 import { setNurture } from '../store/planner-contact-queries.ts';
 import { createRenderer } from '../templates/index.ts';
+import { draftFirstRequest } from '../workers/planner-first-request.ts';
 import { formOf } from './form-body.ts';
 import { parseLocalTime } from './local-time.ts';
 import { pageRenderer, type OverviewDeps } from './overview-routes.ts';
@@ -109,6 +110,19 @@ export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps
       await setContactDetails(deps.db, id, details);
       await redraftRenamedContact({ db: deps.db, renderer }, id);
       return reply.redirect(`/contacts/${id}?done=details`, 303);
+    } catch (err) {
+      if (!(err instanceof InvalidInputError)) throw err;
+      return showContact(request, reply, request.params.id, { error: err.message });
+    }
+  });
+
+  // A first request to someone not written to yet; asked twice, the same draft.
+  scope.post<{ Params: { id: string } }>('/contacts/:id/request', async (request, reply) => {
+    const id = contactId(request.params.id);
+    try {
+      const { draft, created } = await draftFirstRequest({ config: deps.config, renderer, now: deps.now }, deps.db, id);
+      const done = !created ? 'exists' : draft.status === 'needs_input' ? 'drafted_needs' : 'drafted';
+      return reply.redirect(`/drafts/${draft.id}?done=${done}`, 303);
     } catch (err) {
       if (!(err instanceof InvalidInputError)) throw err;
       return showContact(request, reply, request.params.id, { error: err.message });

@@ -250,6 +250,33 @@ describe.concurrent('rapport', () => {
       expect(bad.stderr).not.toMatch(STACK_LINE);
     });
 
+    it('rapport request drafts a first request to someone not written to; rapport fill gives it what it needs', async ({ expect }) => {
+      const dir = importedCopy();
+      const extra = path.join(tempDir(), 'priya.eml');
+      fs.writeFileSync(extra, [
+        'From: Priya Natarajan <priya@helio.example>', 'To: alex.student@university.example', 'Subject: Slides from the energy panel',
+        'Date: Sat, 07 Mar 2026 10:00:00 +0000', 'Message-ID: <slides-1@helio.example>', '', 'Hi Alex, here are the slides.', '',
+      ].join('\r\n'));
+      expect((await rapport(['import', extra, '--data-dir', dir])).code).toBe(0);
+      const asked = await rapport(['request', 'priya', '--data-dir', dir]);
+      expect(asked.code, asked.stderr).toBe(0);
+      const id = /draft (\d+),/.exec(asked.stdout)?.[1];
+      // No profile is configured here, so the draft also waits for the user's name and field.
+      expect(asked.stdout).toBe(`Drafted a first request to Priya Natarajan <priya@helio.example>: draft ${id}, “Request for a brief conversation about [the field you are exploring]”.\n`
+        + `It needs your name, the field you are exploring, and how you got their name: \`rapport fill ${id}\` says how to give it.\n`);
+      expect((await rapport(['fill', id!, '--data-dir', dir])).stdout)
+        .toBe(`Draft ${id} needs your name (--your-name), the field you are exploring (--field), and how you got their name (--source).\n`);
+      const filled = await rapport(['fill', id!, '--your-name', 'Alex Student', '--field', 'energy finance', '--source', 'the energy panel at school', '--data-dir', dir]);
+      expect(filled.stdout).toBe(`Draft ${id} is filled in and ready: \`rapport approve ${id}\` sends it.\n`);
+      const drafts = JSON.parse((await rapport(['drafts', '--json', '--data-dir', dir])).stdout) as { drafts: { subject: string; body: string }[] };
+      expect(drafts.drafts[0]!.subject).toBe('Request for a brief conversation about energy finance');
+      expect(drafts.drafts[0]!.body).toContain('I came across your name through the energy panel at school');
+      const written = await rapport(['request', 'jane', '--data-dir', dir]);
+      expect(written.code).not.toBe(0);
+      expect(written.stderr).toContain('You have written to Jane Doe already');
+      expect(written.stderr).not.toMatch(STACK_LINE);
+    });
+
     it('rapport note: writes what was discussed into the log once, and refuses an empty or future note', async ({ expect }) => {
       const dir = importedCopy();
       const args = ['note', 'jane', 'Talked about the rotation programme.\nShe suggested I read the 2025 outlook.', '--at', '2026-03-06 18:30', '--data-dir', dir];

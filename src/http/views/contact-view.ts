@@ -57,6 +57,7 @@ export function contactView(page: ContactPage, now: Date, timeZone: string, form
       ? html`Yes: rapport drafts a check-in after ${form.checkInDays} days without contact. <input type="hidden" name="on" value="0"><button type="submit">Stop</button>`
       : html`No. <input type="hidden" name="on" value="1"><button type="submit">Keep in touch</button>`, 'inline')}</dd>
   </dl>
+  ${firstRequestForm(page, form.csrfToken)}
   <details>
     <summary>Edit name, title and how you got their name</summary>
     ${postForm(`/contacts/${c.id}/details`, form.csrfToken, html`
@@ -102,6 +103,19 @@ ${page.timeline.length === 0 ? html`<p class="meta">Nothing in the log yet.</p>`
     <p class="meta">Its addresses, names and log join this contact, and later mail to any of them is logged here.</p>
     <p><button type="submit">Merge into this contact</button></p>`, 'stack')}
 </details>`;
+}
+
+/** For someone the user has not written to and has no first request for: a button that drafts one. */
+function firstRequestForm(page: ContactPage, csrfToken: string): SafeHtml | '' {
+  const c = page.contact;
+  const written = page.timeline.some((t) => t.kind === 'email_sent');
+  const requested = page.drafts.some((d) => d.kind === 'outreach_request' || d.kind === 'referral_intro');
+  if (c.addresses.length === 0 || written || requested) return '';
+  const why = page.referrer
+    ? html`${page.referrer.name ?? page.referrer.address ?? 'Someone'} suggested them, and you have not written to them yet.`
+    : 'You have not written to them yet.';
+  return html`<div class="first-request">${postForm(`/contacts/${c.id}/request`, csrfToken, html`
+    <span class="meta">${why}</span> <button type="submit">Draft a request to meet them</button>`, 'inline')}</div>`;
 }
 
 function contactLink(c: ContactLink): SafeHtml {
