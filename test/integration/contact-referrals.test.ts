@@ -96,6 +96,8 @@ describe("a referral on the contacts' pages", () => {
   });
 
   it('a first request to someone nobody referred waits for how the user got their name', async () => {
+    // Eve wrote first: her page offers no request (she is answered, not asked), but asking drafts one.
+    expect((await browser.get(`/contacts/${network.eve}`)).text).not.toContain(`/contacts/${network.eve}/request`);
     const asked = await browser.post(`/contacts/${network.eve}/request`, {});
     expect(asked.headers.get('location')).toMatch(/^\/drafts\/\d+\?done=drafted_needs$/);
     const draftId = Number(/\/drafts\/(\d+)/.exec(asked.headers.get('location')!)![1]);

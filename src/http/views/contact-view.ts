@@ -105,12 +105,18 @@ ${page.timeline.length === 0 ? html`<p class="meta">Nothing in the log yet.</p>`
 </details>`;
 }
 
-/** For someone the user has not written to and has no first request for: a button that drafts one. */
+/**
+ * For someone the user has not written to and has no first request for: a button that
+ * drafts one. Offered where a request is the next step, for someone suggested to them
+ * or known only from a note or a meeting; someone who wrote first is answered, not asked
+ * (`rapport request` still drafts one when the user wants it).
+ */
 function firstRequestForm(page: ContactPage, csrfToken: string): SafeHtml | '' {
   const c = page.contact;
   const written = page.timeline.some((t) => t.kind === 'email_sent');
+  const wroteFirst = page.timeline.some((t) => t.kind === 'email_received');
   const requested = page.drafts.some((d) => d.kind === 'outreach_request' || d.kind === 'referral_intro');
-  if (c.addresses.length === 0 || written || requested) return '';
+  if (c.addresses.length === 0 || written || requested || (wroteFirst && !page.referrer)) return '';
   const why = page.referrer
     ? html`${page.referrer.name ?? page.referrer.address ?? 'Someone'} suggested them, and you have not written to them yet.`
     : 'You have not written to them yet.';
