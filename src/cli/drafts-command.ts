@@ -35,6 +35,8 @@ export async function draftsCommand(config: Config, options: { json: boolean; st
         oneLine(d.subject, 60), oneLine(d.reason, 70),
       ]),
     ));
+    const waiting = drafts.filter((d) => d.status === 'needs_input').length;
+    if (waiting > 0) print(`${waiting === 1 ? '1 waits' : `${waiting} wait`} for input: \`rapport fill ID\` says what, and fills it in.`);
     const hint = options.status.length === 0 ? ' (--status all shows sent, rejected and superseded ones too)' : '';
     print(`${drafts.length} draft${drafts.length === 1 ? '' : 's'}; times in ${zone}${hint}`);
   });

@@ -95,6 +95,7 @@ describe('rapport drafts, approve, reject, edit', { timeout: 120_000 }, () => {
     expect(run.stdout).not.toContain('\u0007');
     expect(run.stdout).toContain('Red [31malert [0m title');
     expect(run.stdout).toContain('line one line two');
+    expect(lines.at(-2)).toBe('1 waits for input: `rapport fill ID` says what, and fills it in.');
     expect(lines.at(-1)).toBe('5 drafts; times in Europe/Berlin (--status all shows sent, rejected and superseded ones too)');
   });
 
