@@ -3,7 +3,7 @@ import { redraftRenamedContact } from '../approval/redraft-renamed.ts';
 import { openApp } from '../main.ts';
 import { changesSomething, checkedDetails, nameFromMail, setContactDetails } from '../store/contact-details.ts';
 import { findContact } from '../store/contact-queries.ts';
-import { createRenderer } from '../templates/index.ts';
+import { rendererForConfig } from '../templates/index.ts';
 
 /**
  * `rapport details CONTACT [--name N] [--title T] [--source S]`: the name drafts greet
@@ -20,7 +20,7 @@ export async function detailsCommand(config: Config, query: string, options: { n
     let redrafted = 0;
     if (changesSomething(change)) {
       await setContactDetails(app.db, contact.id, change);
-      redrafted = await redraftRenamedContact({ db: app.db, renderer: createRenderer({ overridesDir: config.drafts.templatesDir || null }) }, contact.id);
+      redrafted = await redraftRenamedContact({ db: app.db, renderer: rendererForConfig(config) }, contact.id);
     }
     const now = await findContact(app.db, String(contact.id));
     const [row] = await app.db.query<{ title: string | null; source: string | null }>(

@@ -5,7 +5,7 @@ import { parseLocalTime } from '../http/local-time.ts';
 import { missingFieldLabel } from '../http/unfilled-placeholders.ts';
 import { openApp } from '../main.ts';
 import { getDraft } from '../store/draft-repository.ts';
-import { createRenderer, type RequiredFieldPath } from '../templates/index.ts';
+import { rendererForConfig, type RequiredFieldPath } from '../templates/index.ts';
 import { joinNames } from '../templates/person-name.ts';
 import { parseDraftId } from './drafts-command.ts';
 
@@ -48,7 +48,7 @@ export async function fillCommand(config: Config, idText: string, options: FillO
       if (draft.status !== 'needs_input') return print(`Draft ${id} is ${draft.status}: it needs nothing filled in.`);
       return print(`Draft ${id} needs ${needsText(draft.missingFields)}.`);
     }
-    const filled = await fillDraft({ db: app.db, renderer: createRenderer({ overridesDir: config.drafts.templatesDir || null }) }, id,
+    const filled = await fillDraft({ db: app.db, renderer: rendererForConfig(config) }, id,
       fillValues(options, config.user.timeZone));
     if (filled.status === 'pending') print(`Draft ${id} is filled in and ready: \`rapport approve ${id}\` sends it.`);
     else print(`Draft ${id} is filled in; it still needs ${needsText(filled.missingFields)}.`);

@@ -2,7 +2,7 @@ import type { Config } from '../config/load-config.ts';
 import { missingFieldLabel } from '../http/unfilled-placeholders.ts';
 import { openApp } from '../main.ts';
 import { findContact } from '../store/contact-queries.ts';
-import { createRenderer } from '../templates/index.ts';
+import { rendererForConfig } from '../templates/index.ts';
 import { joinNames } from '../templates/person-name.ts';
 import { draftFirstRequest } from '../workers/planner-first-request.ts';
 
@@ -15,7 +15,7 @@ export async function firstRequestCommand(config: Config, query: string): Promis
   const app = await openApp(config);
   try {
     const contact = await findContact(app.db, query);
-    const renderer = createRenderer({ overridesDir: config.drafts.templatesDir || null });
+    const renderer = rendererForConfig(config);
     const { draft, created } = await draftFirstRequest({ config, renderer, now: () => new Date() }, app.db, contact.id);
     const who = `${draft.toName ? `${draft.toName} ` : ''}<${draft.toAddress}>`;
     const lines = [created ? `Drafted a first request to ${who}: draft ${draft.id}, “${draft.subject}”.` : `There is a first request to ${who} already: draft ${draft.id} (${draft.status}).`];

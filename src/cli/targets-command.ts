@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config/load-config.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { openApp } from '../main.ts';
-import { createRenderer } from '../templates/index.ts';
+import { rendererForConfig } from '../templates/index.ts';
 import { noScheduler } from '../workers/planner-jobs.ts';
 import { draftOutreachBatch } from '../workers/planner-outreach.ts';
 import { importTargets, type TargetImportReport } from '../workers/planner-targets.ts';
@@ -27,7 +27,7 @@ export async function targetsImportCommand(
     const batch = await draftOutreachBatch({
       db: app.db,
       config,
-      renderer: createRenderer({ overridesDir: config.drafts.templatesDir || null }),
+      renderer: rendererForConfig(config),
       // Later days are the running service's (`rapport start`): its scan drafts them.
       scheduler: noScheduler,
       now,

@@ -5,7 +5,7 @@ import type { Config } from '../config/load-config.ts';
 import { InvalidInputError, NotFoundError } from '../core/errors.ts';
 import { countOpenDrafts, findDraftDetail, listDraftQueue } from '../store/approval-queries.ts';
 import type { Database } from '../store/database.ts';
-import { createRenderer, PLACEHOLDER_LABELS } from '../templates/index.ts';
+import { rendererForConfig, PLACEHOLDER_LABELS } from '../templates/index.ts';
 import { formOf, type FormFields } from './form-body.ts';
 import { parseLocalTime } from './local-time.ts';
 import { requirePlaceholdersFilled } from './unfilled-placeholders.ts';
@@ -44,7 +44,7 @@ type DraftRequest = FastifyRequest<{ Params: { id: string }; Querystring: { done
 /** The queue of drafts and what the user does with each: fill in, edit, approve, reject, snooze. */
 export function registerApprovalRoutes(scope: FastifyInstance, deps: ApprovalRouteDeps): void {
   const timeZone = deps.config.user.timeZone;
-  const renderer = createRenderer({ overridesDir: deps.config.drafts.templatesDir || null });
+  const renderer = rendererForConfig(deps.config);
   const actions = (): ApprovalDeps => ({
     db: deps.db,
     now: deps.now,

@@ -10,7 +10,7 @@ import { duplicatesOf, listDuplicateGroups, markDistinct } from '../store/possib
 import { checkedDetails, nameFromMail, setContactDetails } from '../store/contact-details.ts';
 import { addNote, checkedNote } from '../store/note-repository.ts';
 import { setNurture } from '../store/planner-contact-queries.ts';
-import { createRenderer } from '../templates/index.ts';
+import { rendererForConfig } from '../templates/index.ts';
 import { draftFirstRequest } from '../workers/planner-first-request.ts';
 import { formOf } from './form-body.ts';
 import { parseLocalTime } from './local-time.ts';
@@ -29,7 +29,7 @@ const CONTACTS_PER_PAGE = 100;
 export function registerContactRoutes(scope: FastifyInstance, deps: OverviewDeps): void {
   const timeZone = deps.config.user.timeZone;
   const render = pageRenderer(deps);
-  const renderer = createRenderer({ overridesDir: deps.config.drafts.templatesDir || null });
+  const renderer = rendererForConfig(deps.config);
 
   scope.get<{ Querystring: { q?: string; from?: string } }>('/contacts', async (request, reply) => {
     const search = typeof request.query.q === 'string' ? request.query.q.trim().slice(0, 200) : '';

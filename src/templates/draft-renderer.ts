@@ -64,6 +64,11 @@ export function createRenderer(options: RendererOptions = {}): DraftRenderer {
   };
 }
 
+/** The renderer of the user's configuration: the defaults, with `drafts.templatesDir`'s templates in their place. */
+export function rendererForConfig(config: { drafts: { templatesDir?: string | null } }): DraftRenderer {
+  return createRenderer({ overridesDir: config.drafts.templatesDir || null });
+}
+
 function renderDraft(template: CompiledDraft, view: DraftView): RenderedDraft {
   // Made header-safe as a whole, which covers every value in it: none can add a header line.
   const subject = toSubjectHeader(template.subject(view));

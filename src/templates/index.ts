@@ -3,7 +3,7 @@
  * to produce the subject, plain text and HTML of a draft for the user to approve.
  * Reads template files and nothing else.
  */
-export { createRenderer } from './draft-renderer.ts';
+export { createRenderer, rendererForConfig } from './draft-renderer.ts';
 export type { DraftRenderer, RenderedDraft, RenderResult, RendererOptions } from './draft-renderer.ts';
 export { DRAFT_KINDS, REQUIRED_FIELDS, PLACEHOLDER_LABELS, isDraftKind } from './draft-kinds.ts';
 export type { DraftKind, RequiredFieldPath, FieldRequirement } from './draft-kinds.ts';

@@ -3,7 +3,7 @@ import { QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../config/load-config.ts';
 import type { Database } from '../store/database.ts';
-import { createRenderer } from '../templates/index.ts';
+import { rendererForConfig } from '../templates/index.ts';
 import type { WrittenChange } from './ingest-worker.ts';
 import type { PlannerDeps } from './planner-context.ts';
 import { PLAN_JOB_OPTIONS, queueScheduler } from './planner-jobs.ts';
@@ -48,7 +48,7 @@ export async function startPlannerService(
 ): Promise<PlannerService> {
   const prefix = deps.config.queuePrefix;
   const now = deps.now ?? (() => new Date());
-  const renderer = createRenderer({ overridesDir: deps.config.drafts.templatesDir || null });
+  const renderer = rendererForConfig(deps.config);
   const log = deps.log ?? ((line: string) => process.stderr.write(`rapport planner: ${line}\n`));
   for (const problem of renderer.check()) log(`${problem.message} Drafts of that kind cannot be made until it is fixed.`);
   // The worker fetches its first job asynchronously, after plannerDeps is set below.
